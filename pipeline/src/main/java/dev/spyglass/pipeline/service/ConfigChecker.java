@@ -1,0 +1,130 @@
+package dev.spyglass.pipeline.service;
+
+import dev.spyglass.pipeline.Signal;
+import dev.spyglass.pipeline.component.ComponentFactory;
+import dev.spyglass.pipeline.component.ComponentId;
+import dev.spyglass.pipeline.component.ComponentKind;
+import dev.spyglass.pipeline.component.ExporterFactory;
+import dev.spyglass.pipeline.component.InvalidConfigException;
+import dev.spyglass.pipeline.component.ProcessorFactory;
+import dev.spyglass.pipeline.component.ReceiverFactory;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks how the parts of a {@link Config} refer to each other: every id in {@code service} is
+ * defined, every pipeline has receivers and exporters, every component supports the pipeline's
+ * signal. Errors carry the path from the document's root.
+ */
+final class ConfigChecker {
+  private final Config config;
+  private final Factories factories;
+
+  ConfigChecker(Config config, Factories factories) {
+    this.config = config;
+    this.factories = factories;
+  }
+
+  void check() {
+    List<ComponentId> extensions = config.service().extensions();
+    for (int i = 0; i < extensions.size(); i++) {
+      requireDefined(
+          ComponentKind.EXTENSION, extensions.get(i), List.of("service", "extensions", i));
+    }
+    requireUnique(extensions, List.of("service", "extensions"), "extension");
+    Map<PipelineId, PipelineConfig> pipelines = config.service().pipelines();
+    if (pipelines.isEmpty()) {
+      throw new InvalidConfigException(
+          List.of("service", "pipelines"),
+          "at least one pipeline is required, e.g. 'logs: {receivers: [otlp], exporters: [debug]}'");
+    }
+    pipelines.forEach(this::checkPipeline);
+  }
+
+  private void checkPipeline(PipelineId id, PipelineConfig pipeline) {
+    List<Object> path = List.of("service", "pipelines", id.toString());
+    checkList(id, pipeline.receivers(), ComponentKind.RECEIVER, append(path, "receivers"));
+    checkList(id, pipeline.processors(), ComponentKind.PROCESSOR, append(path, "processors"));
+    checkList(id, pipeline.exporters(), ComponentKind.EXPORTER, append(path, "exporters"));
+    if (pipeline.receivers().isEmpty()) {
+      throw new InvalidConfigException(
+          append(path, "receivers"), "pipeline '" + id + "' needs at least one receiver");
+    }
+    if (pipeline.exporters().isEmpty()) {
+      throw new InvalidConfigException(
+          append(path, "exporters"), "pipeline '" + id + "' needs at least one exporter");
+    }
+  }
+
+  private void checkList(
+      PipelineId pipeline, List<ComponentId> ids, ComponentKind kind, List<Object> path) {
+    for (int i = 0; i < ids.size(); i++) {
+      List<Object> itemPath = append(path, i);
+      ComponentFactory<?> factory = requireDefined(kind, ids.get(i), itemPath);
+      Set<Signal> supported = signals(factory);
+      if (!supported.contains(pipeline.signal())) {
+        throw new InvalidConfigException(
+            itemPath,
+            kind.singular()
+                + " '"
+                + ids.get(i)
+                + "' does not support "
+                + pipeline.signal().configName()
+                + " (it supports "
+                + supported.stream().map(Signal::configName).sorted().toList()
+                + ")");
+      }
+    }
+    requireUnique(ids, path, kind.singular());
+  }
+
+  private ComponentFactory<?> requireDefined(
+      ComponentKind kind, ComponentId id, List<Object> path) {
+    if (!config.components(kind).containsKey(id)) {
+      throw new InvalidConfigException(
+          path,
+          kind.singular()
+              + " '"
+              + id
+              + "' is not defined in the '"
+              + kind.section()
+              + "' section (defined: "
+              + config.components(kind).keySet()
+              + ")");
+    }
+    return factories
+        .find(kind, id.type())
+        .orElseThrow(
+            () ->
+                new InvalidConfigException(
+                    List.of(kind.section(), id.toString()),
+                    "unknown " + kind.singular() + " type '" + id.type() + "'"));
+  }
+
+  private static void requireUnique(List<ComponentId> ids, List<Object> path, String what) {
+    Set<ComponentId> seen = new HashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      if (!seen.add(ids.get(i))) {
+        throw new InvalidConfigException(
+            append(path, i), what + " '" + ids.get(i) + "' is listed twice");
+      }
+    }
+  }
+
+  private static Set<Signal> signals(ComponentFactory<?> factory) {
+    return switch (factory) {
+      case ReceiverFactory<?> f -> f.signals();
+      case ProcessorFactory<?> f -> f.signals();
+      case ExporterFactory<?> f -> f.signals();
+      default -> Set.of(Signal.values());
+    };
+  }
+
+  private static List<Object> append(List<Object> path, Object element) {
+    Object[] elements = path.toArray(new Object[path.size() + 1]);
+    elements[path.size()] = element;
+    return List.of(elements);
+  }
+}

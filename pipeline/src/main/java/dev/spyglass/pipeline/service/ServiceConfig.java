@@ -1,0 +1,22 @@
+package dev.spyglass.pipeline.service;
+
+import dev.spyglass.pipeline.component.ComponentId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code service} section: which extensions run and how pipelines are wired.
+ *
+ * @param extensions extensions to start, in order
+ * @param pipelines the pipelines, in the order they were written
+ */
+public record ServiceConfig(
+    List<ComponentId> extensions, Map<PipelineId, PipelineConfig> pipelines) {
+
+  public ServiceConfig {
+    extensions = List.copyOf(extensions);
+    pipelines = Collections.unmodifiableMap(new LinkedHashMap<>(pipelines));
+  }
+}
