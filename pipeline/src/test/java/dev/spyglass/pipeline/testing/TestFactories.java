@@ -34,13 +34,17 @@ public final class TestFactories {
 
   /** The factories, ready for a {@link dev.spyglass.pipeline.service.Service}. */
   public Factories factories() {
-    return Factories.builder()
+    return register(Factories.builder()).build();
+  }
+
+  /** Adds the test factories to {@code builder}, beside real ones. */
+  public Factories.Builder register(Factories.Builder builder) {
+    return builder
         .receiver(receiverFactory("testrcv", EnumSet.allOf(Signal.class)))
         .receiver(receiverFactory("logsonly", EnumSet.of(Signal.LOGS)))
         .processor(processorFactory())
         .exporter(exporterFactory())
-        .extension(extensionFactory())
-        .build();
+        .extension(extensionFactory());
   }
 
   /** The configuration every test component gets unless a test says otherwise. */

@@ -1,0 +1,18 @@
+package dev.spyglass.server;
+
+import dev.spyglass.pipeline.service.Factories;
+import dev.spyglass.server.api.ApiExtensionFactory;
+import dev.spyglass.server.debug.DebugExporterFactory;
+
+/** The one place that lists every component type Spyglass ships. */
+public final class ComponentRegistry {
+  private ComponentRegistry() {}
+
+  /** Every built-in receiver, processor, exporter and extension factory. */
+  public static Factories factories() {
+    return Factories.builder()
+        .exporter(new DebugExporterFactory())
+        .extension(new ApiExtensionFactory())
+        .build();
+  }
+}

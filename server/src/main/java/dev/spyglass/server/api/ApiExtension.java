@@ -1,0 +1,65 @@
+package dev.spyglass.server.api;
+
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.server.Route;
+import com.linecorp.armeria.server.Server;
+import dev.spyglass.pipeline.component.ComponentSettings;
+import dev.spyglass.pipeline.component.Extension;
+import dev.spyglass.pipeline.component.Health;
+import dev.spyglass.pipeline.component.Host;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Hosts the HTTP API: {@code GET /healthz} (alive) and {@code GET /readyz} (ready to serve). */
+final class ApiExtension implements Extension {
+  private final ComponentSettings settings;
+  private final ApiConfig config;
+  private Server server;
+
+  ApiExtension(ComponentSettings settings, ApiConfig config) {
+    this.settings = settings;
+    this.config = config;
+  }
+
+  @Override
+  public void start(Host host) {
+    server =
+        Server.builder()
+            .http(config.endpoint().socketAddress())
+            .service(get("/healthz"), (ctx, req) -> HttpResponse.ofJson(Map.of("status", "ok")))
+            .service(get("/readyz"), (ctx, req) -> readiness(host.readiness()))
+            .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
+            .build();
+    server.start().join();
+    settings.logger().info("API listening on http://{}", server.activePort().localAddress());
+  }
+
+  @Override
+  public void shutdown() {
+    if (server != null) {
+      server.stop().join();
+    }
+  }
+
+  /** The port the API listens on (useful when configured with port 0). */
+  int port() {
+    return server.activeLocalPort();
+  }
+
+  private static HttpResponse readiness(Health health) {
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("status", health.ready() ? "ready" : "not ready");
+    if (!health.ready()) {
+      body.put("reason", health.reason());
+    }
+    return HttpResponse.ofJson(
+        health.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, body);
+  }
+
+  private static Route get(String path) {
+    return Route.builder().path(path).methods(HttpMethod.GET, HttpMethod.HEAD).build();
+  }
+}
