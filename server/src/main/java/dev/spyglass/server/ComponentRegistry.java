@@ -1,6 +1,7 @@
 package dev.spyglass.server;
 
 import dev.spyglass.pipeline.service.Factories;
+import dev.spyglass.receiver.otlp.OtlpReceiverFactory;
 import dev.spyglass.server.api.ApiExtensionFactory;
 import dev.spyglass.server.debug.DebugExporterFactory;
 
@@ -11,6 +12,7 @@ public final class ComponentRegistry {
   /** Every built-in receiver, processor, exporter and extension factory. */
   public static Factories factories() {
     return Factories.builder()
+        .receiver(new OtlpReceiverFactory())
         .exporter(new DebugExporterFactory())
         .extension(new ApiExtensionFactory())
         .build();

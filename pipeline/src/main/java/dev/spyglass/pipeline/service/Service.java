@@ -121,8 +121,13 @@ public final class Service implements Host {
     }
     state = State.SHUTTING_DOWN;
     for (Running running : startOrder.reversed()) {
+      long started = System.nanoTime();
       try {
         running.component().shutdown();
+        running
+            .settings()
+            .logger()
+            .debug("stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
       } catch (RuntimeException e) {
         log.error("{} failed to shut down cleanly", running.settings().displayName(), e);
       }

@@ -34,7 +34,12 @@ final class ApiExtension implements Extension {
             .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
             .build();
     server.start().join();
-    settings.logger().info("API listening on http://{}", server.activePort().localAddress());
+    settings
+        .logger()
+        .info(
+            "API listening on http://{}:{}",
+            server.activePort().localAddress().getHostString(),
+            server.activeLocalPort());
   }
 
   @Override

@@ -98,6 +98,10 @@ final class ComponentConfigBinder {
               JsonNode value = entry.getValue();
               JsonNode existing = target.get(entry.getKey());
               if (value.isNull()) {
+                // A section written with no settings ("grpc:") is on, with its defaults.
+                if (existing == null || existing.isNull()) {
+                  target.set(entry.getKey(), target.objectNode());
+                }
                 return;
               }
               if (value.isObject() && existing != null && existing.isObject()) {

@@ -1,0 +1,134 @@
+package dev.spyglass.receiver.otlp;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Message;
+import com.google.rpc.RetryInfo;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.spyglass.pipeline.ConsumeException;
+import dev.spyglass.pipeline.RequestContext;
+import dev.spyglass.pipeline.RetryableException;
+import dev.spyglass.pipeline.TelemetryConsumer;
+import dev.spyglass.receiver.otlp.ReceiverTelemetry.Transport;
+import io.grpc.BindableService;
+import io.grpc.Status;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The OTLP/gRPC {@code TraceService}, {@code MetricsService} and {@code LogsService}. Each call is
+ * answered when the pipeline has taken the batch: {@code OK}, {@code INVALID_ARGUMENT} for data
+ * that must not be retried, {@code UNAVAILABLE} with {@code RetryInfo} when the client should
+ * retry, {@code UNAUTHENTICATED} without a valid bearer token.
+ */
+final class OtlpGrpcServices {
+  private final Exports exports;
+  private final GrpcSettings settings;
+  private final Optional<BearerTokens> auth;
+
+  OtlpGrpcServices(Exports exports, GrpcSettings settings, Optional<BearerTokens> auth) {
+    this.exports = exports;
+    this.settings = settings;
+    this.auth = auth;
+  }
+
+  BindableService traces(TelemetryConsumer consumer) {
+    return new TraceServiceGrpc.TraceServiceImplBase() {
+      @Override
+      public void export(
+          ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> observer) {
+        handle(OtlpSignal.TRACES, consumer, request, observer, ExportTraceServiceResponse.class);
+      }
+    };
+  }
+
+  BindableService metrics(TelemetryConsumer consumer) {
+    return new MetricsServiceGrpc.MetricsServiceImplBase() {
+      @Override
+      public void export(
+          ExportMetricsServiceRequest request,
+          StreamObserver<ExportMetricsServiceResponse> observer) {
+        handle(OtlpSignal.METRICS, consumer, request, observer, ExportMetricsServiceResponse.class);
+      }
+    };
+  }
+
+  BindableService logs(TelemetryConsumer consumer) {
+    return new LogsServiceGrpc.LogsServiceImplBase() {
+      @Override
+      public void export(
+          ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> observer) {
+        handle(OtlpSignal.LOGS, consumer, request, observer, ExportLogsServiceResponse.class);
+      }
+    };
+  }
+
+  private <R extends Message, S extends Message> void handle(
+      OtlpSignal<R> signal,
+      TelemetryConsumer consumer,
+      R request,
+      StreamObserver<S> observer,
+      Class<S> responseType) {
+    ServiceRequestContext ctx = ServiceRequestContext.current();
+    Optional<String> principal = Optional.empty();
+    if (auth.isPresent()) {
+      principal =
+          auth.get().authenticate(ctx.request().headers().get(HttpHeaderNames.AUTHORIZATION));
+      if (principal.isEmpty()) {
+        observer.onError(
+            Status.UNAUTHENTICATED
+                .withDescription("missing or invalid bearer token")
+                .asRuntimeException());
+        return;
+      }
+    }
+    Map<String, List<String>> headers =
+        settings.includeMetadata() ? Metadata.of(ctx.request().headers()) : Map.of();
+    RequestContext context =
+        new RequestContext(Optional.of(ctx.remoteAddress()), headers, principal);
+    exports
+        .export(signal, consumer, request, context, Transport.GRPC)
+        .whenComplete(
+            (response, failure) -> {
+              if (failure == null) {
+                observer.onNext(responseType.cast(response));
+                observer.onCompleted();
+              } else {
+                observer.onError(status(ConsumeException.classify(failure)));
+              }
+            });
+  }
+
+  private static RuntimeException status(ConsumeException failure) {
+    if (failure instanceof RetryableException retryable) {
+      com.google.rpc.Status.Builder status =
+          com.google.rpc.Status.newBuilder()
+              .setCode(Status.Code.UNAVAILABLE.value())
+              .setMessage(retryable.getMessage());
+      if (!retryable.retryAfter().isZero()) {
+        status.addDetails(
+            Any.pack(
+                RetryInfo.newBuilder()
+                    .setRetryDelay(
+                        com.google.protobuf.Duration.newBuilder()
+                            .setSeconds(retryable.retryAfter().toSeconds())
+                            .setNanos(retryable.retryAfter().toNanosPart()))
+                    .build()));
+      }
+      return StatusProto.toStatusRuntimeException(status.build());
+    }
+    return Status.INVALID_ARGUMENT.withDescription(failure.getMessage()).asRuntimeException();
+  }
+}

@@ -1,0 +1,198 @@
+package dev.spyglass.receiver.otlp;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.spyglass.pipeline.ConsumeException;
+import dev.spyglass.pipeline.PermanentException;
+import dev.spyglass.pipeline.RequestContext;
+import dev.spyglass.pipeline.RetryableException;
+import dev.spyglass.pipeline.TelemetryConsumer;
+import dev.spyglass.receiver.otlp.ReceiverTelemetry.Transport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+
+/**
+ * {@code POST /v1/traces}, {@code /v1/metrics}, {@code /v1/logs}: OTLP/HTTP with protobuf or JSON
+ * bodies, plain or gzip/deflate/zstd, answered in the request's content type once the pipeline has
+ * taken the batch. Errors carry a {@code google.rpc.Status} body, as the specification asks.
+ */
+final class OtlpHttpService<R extends Message> implements HttpService {
+  private static final MediaType PROTOBUF = MediaType.create("application", "x-protobuf");
+
+  private final OtlpSignal<R> signal;
+  private final TelemetryConsumer consumer;
+  private final Exports exports;
+  private final HttpSettings settings;
+  private final Optional<BearerTokens> auth;
+  private final Logger log;
+
+  OtlpHttpService(
+      OtlpSignal<R> signal,
+      TelemetryConsumer consumer,
+      Exports exports,
+      HttpSettings settings,
+      Optional<BearerTokens> auth,
+      Logger log) {
+    this.signal = signal;
+    this.consumer = consumer;
+    this.exports = exports;
+    this.settings = settings;
+    this.auth = auth;
+    this.log = log;
+  }
+
+  @Override
+  public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+    Format format = Format.of(req.contentType());
+    Format answerIn = format == null ? Format.JSON : format;
+    Optional<String> principal = Optional.empty();
+    if (auth.isPresent()) {
+      principal = auth.get().authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+      if (principal.isEmpty()) {
+        return error(answerIn, HttpStatus.UNAUTHORIZED, 16, "missing or invalid bearer token");
+      }
+    }
+    if (format == null) {
+      return error(
+          answerIn,
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          3,
+          "unsupported Content-Type '"
+              + req.contentType()
+              + "'; expected application/x-protobuf or application/json");
+    }
+    String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+    if (!RequestBody.isSupported(encoding)) {
+      return error(
+          format,
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          3,
+          "unsupported Content-Encoding '" + encoding + "'; supported: gzip, deflate, zstd");
+    }
+    RequestContext context = context(ctx, req, principal);
+    CompletableFuture<HttpResponse> response =
+        req.aggregate()
+            .thenApplyAsync(body -> decode(body, encoding, format), ctx.blockingTaskExecutor())
+            .thenCompose(
+                request -> exports.export(signal, consumer, request, context, Transport.HTTP))
+            .handle((message, failure) -> answer(format, message, failure));
+    return HttpResponse.of(response);
+  }
+
+  private R decode(AggregatedHttpRequest body, String encoding, Format format) {
+    try {
+      byte[] bytes = RequestBody.decode(body.content().array(), encoding, maxBodySize());
+      return format == Format.JSON ? signal.parseJson(bytes) : signal.parseProtobuf(bytes);
+    } catch (RequestBody.TooLargeException e) {
+      throw new CompletionException(e);
+    } catch (InvalidProtocolBufferException e) {
+      throw new CompletionException(
+          new PermanentException("cannot decode " + format.description + ": " + e.getMessage()));
+    } catch (IOException e) {
+      throw new CompletionException(
+          new PermanentException(
+              "cannot decode Content-Encoding '" + encoding + "': " + e.getMessage()));
+    }
+  }
+
+  private HttpResponse answer(Format format, Message message, Throwable failure) {
+    if (failure == null) {
+      return HttpResponse.of(HttpStatus.OK, format.mediaType, format.encode(message));
+    }
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (cause instanceof ContentTooLargeException
+        || cause instanceof RequestBody.TooLargeException) {
+      return error(
+          format,
+          HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+          3,
+          "request body exceeds " + maxBodySize() + " bytes (after decompression)");
+    }
+    ConsumeException classified = ConsumeException.classify(cause);
+    if (classified instanceof RetryableException retryable) {
+      long seconds = Math.max(1, (retryable.retryAfter().toMillis() + 999) / 1000);
+      log.debug("answering 503: {}", retryable.getMessage());
+      ResponseHeaders headers =
+          ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
+              .contentType(format.mediaType)
+              .set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds))
+              .build();
+      return HttpResponse.of(headers, format.status(14, retryable.getMessage()));
+    }
+    return error(format, HttpStatus.BAD_REQUEST, 3, classified.getMessage());
+  }
+
+  private long maxBodySize() {
+    return settings.maxRequestBodySize();
+  }
+
+  private RequestContext context(
+      ServiceRequestContext ctx, HttpRequest req, Optional<String> principal) {
+    Map<String, List<String>> headers =
+        settings.includeMetadata() ? Metadata.of(req.headers()) : Map.of();
+    InetSocketAddress remote = ctx.remoteAddress();
+    return new RequestContext(Optional.of(remote), headers, principal);
+  }
+
+  private static HttpResponse error(Format format, HttpStatus status, int code, String message) {
+    return HttpResponse.of(
+        ResponseHeaders.builder(status).contentType(format.mediaType).build(),
+        format.status(code, message));
+  }
+
+  /** The two OTLP/HTTP encodings. */
+  enum Format {
+    PROTOBUF(OtlpHttpService.PROTOBUF, "protobuf"),
+    JSON(MediaType.JSON, "JSON");
+
+    final MediaType mediaType;
+    final String description;
+
+    Format(MediaType mediaType, String description) {
+      this.mediaType = mediaType;
+      this.description = description;
+    }
+
+    static Format of(MediaType contentType) {
+      if (contentType == null) {
+        return null;
+      }
+      if (contentType.is(OtlpHttpService.PROTOBUF)) {
+        return PROTOBUF;
+      }
+      if (contentType.is(MediaType.JSON)) {
+        return JSON;
+      }
+      return null;
+    }
+
+    com.linecorp.armeria.common.HttpData encode(Message message) {
+      return this == PROTOBUF
+          ? com.linecorp.armeria.common.HttpData.wrap(message.toByteArray())
+          : com.linecorp.armeria.common.HttpData.ofUtf8(OtlpJson.write(message));
+    }
+
+    com.linecorp.armeria.common.HttpData status(int code, String message) {
+      return encode(com.google.rpc.Status.newBuilder().setCode(code).setMessage(message).build());
+    }
+  }
+}

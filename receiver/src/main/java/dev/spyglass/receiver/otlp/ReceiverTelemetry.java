@@ -1,0 +1,74 @@
+package dev.spyglass.receiver.otlp;
+
+import dev.spyglass.pipeline.Signal;
+import dev.spyglass.pipeline.component.ComponentSettings;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The Collector's receiver counters: {@code otelcol_receiver_accepted_spans}, {@code
+ * …_refused_spans}, and the same for {@code metric_points} and {@code log_records}, with the
+ * receiver's id and the transport ({@code grpc}, {@code http}) as attributes.
+ */
+final class ReceiverTelemetry {
+  private final Map<Signal, LongCounter> accepted = new EnumMap<>(Signal.class);
+  private final Map<Signal, LongCounter> refused = new EnumMap<>(Signal.class);
+  private final Attributes grpc;
+  private final Attributes http;
+
+  ReceiverTelemetry(ComponentSettings settings) {
+    for (Signal signal : Signal.values()) {
+      String item = item(signal);
+      accepted.put(
+          signal,
+          settings
+              .meter()
+              .counterBuilder("otelcol_receiver_accepted_" + item)
+              .setDescription("Items the receiver passed on and the pipeline took")
+              .build());
+      refused.put(
+          signal,
+          settings
+              .meter()
+              .counterBuilder("otelcol_receiver_refused_" + item)
+              .setDescription("Items the receiver or the pipeline refused")
+              .build());
+    }
+    AttributeKey<String> receiver = AttributeKey.stringKey("receiver");
+    AttributeKey<String> transport = AttributeKey.stringKey("transport");
+    grpc = Attributes.of(receiver, settings.id().toString(), transport, "grpc");
+    http = Attributes.of(receiver, settings.id().toString(), transport, "http");
+  }
+
+  void accepted(Signal signal, Transport transport, long items) {
+    if (items > 0) {
+      accepted.get(signal).add(items, attributes(transport));
+    }
+  }
+
+  void refused(Signal signal, Transport transport, long items) {
+    if (items > 0) {
+      refused.get(signal).add(items, attributes(transport));
+    }
+  }
+
+  private Attributes attributes(Transport transport) {
+    return transport == Transport.GRPC ? grpc : http;
+  }
+
+  private static String item(Signal signal) {
+    return switch (signal) {
+      case TRACES -> "spans";
+      case METRICS -> "metric_points";
+      case LOGS -> "log_records";
+    };
+  }
+
+  enum Transport {
+    GRPC,
+    HTTP
+  }
+}
