@@ -97,8 +97,10 @@ final class OtlpReceiver implements Receiver {
         .ifPresent(c -> grpc.addService(services.metrics(c)));
     consumers.forSignal(OtlpSignal.LOGS.signal()).ifPresent(c -> grpc.addService(services.logs(c)));
     ServerBuilder server = listener(settings.endpoint(), settings.tls());
-    // The HTTP/2 frame layer must accept what the gRPC layer then measures and refuses politely.
-    server.maxRequestLength(maxBytes + 1024L * 1024);
+    // No HTTP-level cap: the gRPC deframer checks each message's length prefix (and its size
+    // after decompression) before buffering it, and answers with a gRPC status the client
+    // understands; an HTTP-level 413 would reach an OTLP client as UNKNOWN.
+    server.maxRequestLength(0);
     server.service(grpc.build());
     return server.build();
   }
