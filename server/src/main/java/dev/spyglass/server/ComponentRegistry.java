@@ -4,6 +4,7 @@ import dev.spyglass.pipeline.service.Factories;
 import dev.spyglass.receiver.otlp.OtlpReceiverFactory;
 import dev.spyglass.server.api.ApiExtensionFactory;
 import dev.spyglass.server.debug.DebugExporterFactory;
+import dev.spyglass.storage.SpyglassExporterFactory;
 
 /** The one place that lists every component type Spyglass ships. */
 public final class ComponentRegistry {
@@ -14,6 +15,7 @@ public final class ComponentRegistry {
     return Factories.builder()
         .receiver(new OtlpReceiverFactory())
         .exporter(new DebugExporterFactory())
+        .exporter(new SpyglassExporterFactory())
         .extension(new ApiExtensionFactory())
         .build();
   }

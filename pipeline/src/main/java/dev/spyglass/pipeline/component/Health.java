@@ -6,7 +6,8 @@ import static java.util.Objects.requireNonNull;
  * Whether a component can do its work now, as reported by {@link Component#check()}.
  *
  * @param ready true when the component serves normally
- * @param reason why it is not ready; empty when ready
+ * @param reason why it is not ready; when ready, an optional detail an operator should know (e.g. a
+ *     quarantined WAL segment), usually empty
  */
 public record Health(boolean ready, String reason) {
   private static final Health READY = new Health(true, "");

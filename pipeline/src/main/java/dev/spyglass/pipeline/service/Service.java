@@ -137,8 +137,9 @@ public final class Service implements Host {
   }
 
   /**
-   * Ready when every component has started and each one's {@link Component#check()} says ready;
-   * otherwise the reasons, one per component that is not ready.
+   * Ready when every component has started and each one's {@link Component#check()} says ready
+   * (with, as the detail, what ready components reported); otherwise the reasons, one per component
+   * that is not ready.
    */
   @Override
   public Health readiness() {
@@ -147,6 +148,7 @@ public final class Service implements Host {
       return Health.notReady("service is " + current.name().toLowerCase().replace('_', ' '));
     }
     List<String> reasons = new ArrayList<>();
+    List<String> details = new ArrayList<>();
     for (Running running : startOrder) {
       Health health;
       try {
@@ -154,11 +156,14 @@ public final class Service implements Host {
       } catch (RuntimeException e) {
         health = Health.notReady("check failed: " + e);
       }
-      if (!health.ready()) {
-        reasons.add(running.settings().displayName() + ": " + health.reason());
+      if (!health.reason().isEmpty()) {
+        (health.ready() ? details : reasons)
+            .add(running.settings().displayName() + ": " + health.reason());
       }
     }
-    return reasons.isEmpty() ? Health.ok() : Health.notReady(String.join("; ", reasons));
+    return reasons.isEmpty()
+        ? new Health(true, String.join("; ", details))
+        : Health.notReady(String.join("; ", reasons));
   }
 
   @Override

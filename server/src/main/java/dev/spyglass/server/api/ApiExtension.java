@@ -57,8 +57,8 @@ final class ApiExtension implements Extension {
   private static HttpResponse readiness(Health health) {
     Map<String, String> body = new LinkedHashMap<>();
     body.put("status", health.ready() ? "ready" : "not ready");
-    if (!health.ready()) {
-      body.put("reason", health.reason());
+    if (!health.reason().isEmpty()) {
+      body.put(health.ready() ? "detail" : "reason", health.reason());
     }
     return HttpResponse.ofJson(
         health.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, body);

@@ -1,0 +1,81 @@
+package dev.spyglass.storage;
+
+import java.text.NumberFormat;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.lucene.queryparser.flexible.core.QueryNodeException;
+import org.apache.lucene.queryparser.flexible.standard.StandardQueryParser;
+import org.apache.lucene.queryparser.flexible.standard.config.PointsConfig;
+import org.apache.lucene.queryparser.flexible.standard.config.StandardQueryConfigHandler;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+
+/**
+ * Lucene query syntax over the OTel field names: keywords exact and case-sensitive, {@code body}
+ * analysed, ranges on the numeric fields, AND as the default operator, {@code body} as the default
+ * field, no leading wildcards.
+ */
+final class QueryParsing {
+  private static final Map<String, PointsConfig> NUMBERS =
+      Map.of(
+          "severity_number", new PointsConfig(integers(), Integer.class),
+          "duration", new PointsConfig(integers(), Long.class),
+          "count", new PointsConfig(integers(), Long.class),
+          "value", new PointsConfig(decimals(), Double.class),
+          "sum", new PointsConfig(decimals(), Double.class));
+
+  private QueryParsing() {}
+
+  static Query parse(String query) {
+    String text = query.strip();
+    if (text.isEmpty() || text.equals("*") || text.equals("*:*")) {
+      return MatchAllDocsQuery.INSTANCE;
+    }
+    StandardQueryParser parser = new StandardQueryParser(Partition.analyzer());
+    parser.setAllowLeadingWildcard(false);
+    parser.setDefaultOperator(StandardQueryConfigHandler.Operator.AND);
+    parser.setPointsConfigMap(NUMBERS);
+    try {
+      return parser.parse(elasticsearchRanges(text), "body");
+    } catch (QueryNodeException | RuntimeException e) {
+      throw new InvalidQueryException("cannot parse query '" + text + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Elasticsearch's {@code field:>=17} becomes Lucene's {@code field>=17}, outside quoted phrases:
+   * users of both write the former.
+   */
+  static String elasticsearchRanges(String query) {
+    StringBuilder out = new StringBuilder(query.length());
+    boolean quoted = false;
+    for (int i = 0; i < query.length(); i++) {
+      char c = query.charAt(i);
+      if (c == '\\' && i + 1 < query.length()) {
+        out.append(c).append(query.charAt(++i));
+        continue;
+      }
+      if (c == '"') {
+        quoted = !quoted;
+      }
+      boolean rangeAfterColon =
+          !quoted && c == ':' && i + 1 < query.length() && "<>".indexOf(query.charAt(i + 1)) >= 0;
+      if (!rangeAfterColon) {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static NumberFormat integers() {
+    NumberFormat format = NumberFormat.getIntegerInstance(Locale.ROOT);
+    format.setGroupingUsed(false);
+    return format;
+  }
+
+  private static NumberFormat decimals() {
+    NumberFormat format = NumberFormat.getNumberInstance(Locale.ROOT);
+    format.setGroupingUsed(false);
+    return format;
+  }
+}

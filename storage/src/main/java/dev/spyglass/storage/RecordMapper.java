@@ -1,0 +1,366 @@
+package dev.spyglass.storage;
+
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns an acknowledged OTLP request into documents: one per log record, span or metric data point,
+ * each storing its record as a one-record request (with its resource and scope) so that a read
+ * returns it byte for byte. A record without a timestamp takes the time it was received.
+ */
+final class RecordMapper {
+  private final DocumentBuilder.Limits limits;
+
+  RecordMapper(DocumentBuilder.Limits limits) {
+    this.limits = limits;
+  }
+
+  List<MappedDocument> map(WalRecord record)
+      throws com.google.protobuf.InvalidProtocolBufferException {
+    return switch (record.signal()) {
+      case LOGS -> logs(ExportLogsServiceRequest.parseFrom(record.request()), record);
+      case TRACES -> spans(ExportTraceServiceRequest.parseFrom(record.request()), record);
+      case METRICS -> metrics(ExportMetricsServiceRequest.parseFrom(record.request()), record);
+    };
+  }
+
+  private List<MappedDocument> logs(ExportLogsServiceRequest request, WalRecord wal) {
+    List<MappedDocument> documents = new ArrayList<>();
+    int position = 0;
+    for (ResourceLogs resource : request.getResourceLogsList()) {
+      for (ScopeLogs scope : resource.getScopeLogsList()) {
+        for (LogRecord log : scope.getLogRecordsList()) {
+          byte[] source =
+              ExportLogsServiceRequest.newBuilder()
+                  .addResourceLogs(
+                      ResourceLogs.newBuilder()
+                          .setResource(resource.getResource())
+                          .setSchemaUrl(resource.getSchemaUrl())
+                          .addScopeLogs(
+                              ScopeLogs.newBuilder()
+                                  .setScope(scope.getScope())
+                                  .setSchemaUrl(scope.getSchemaUrl())
+                                  .addLogRecords(log)))
+                  .build()
+                  .toByteArray();
+          long timestamp =
+              first(log.getTimeUnixNano(), log.getObservedTimeUnixNano(), wal.receivedAtNanos());
+          DocumentBuilder doc =
+              common(timestamp, wal, position++, source, resource.getResource(), scope.getScope());
+          doc.time("observed_timestamp", log.getObservedTimeUnixNano())
+              .intValue("severity_number", log.getSeverityNumberValue())
+              .groupableKeyword("severity_text", log.getSeverityText())
+              .text("body", DocumentBuilder.text(log.getBody()))
+              .id("trace_id", log.getTraceId())
+              .id("span_id", log.getSpanId())
+              .keyword("event_name", log.getEventName())
+              .attributes("attributes.", log.getAttributesList());
+          documents.add(new MappedDocument(timestamp, doc.build()));
+        }
+      }
+    }
+    return documents;
+  }
+
+  private List<MappedDocument> spans(ExportTraceServiceRequest request, WalRecord wal) {
+    List<MappedDocument> documents = new ArrayList<>();
+    int position = 0;
+    for (ResourceSpans resource : request.getResourceSpansList()) {
+      for (ScopeSpans scope : resource.getScopeSpansList()) {
+        for (Span span : scope.getSpansList()) {
+          byte[] source =
+              ExportTraceServiceRequest.newBuilder()
+                  .addResourceSpans(
+                      ResourceSpans.newBuilder()
+                          .setResource(resource.getResource())
+                          .setSchemaUrl(resource.getSchemaUrl())
+                          .addScopeSpans(
+                              ScopeSpans.newBuilder()
+                                  .setScope(scope.getScope())
+                                  .setSchemaUrl(scope.getSchemaUrl())
+                                  .addSpans(span)))
+                  .build()
+                  .toByteArray();
+          long timestamp = first(span.getStartTimeUnixNano(), wal.receivedAtNanos());
+          long duration = Math.max(0, span.getEndTimeUnixNano() - span.getStartTimeUnixNano());
+          DocumentBuilder doc =
+              common(timestamp, wal, position++, source, resource.getResource(), scope.getScope());
+          doc.id("trace_id", span.getTraceId())
+              .id("span_id", span.getSpanId())
+              .id("parent_span_id", span.getParentSpanId())
+              .groupableKeyword("name", span.getName())
+              .groupableKeyword("kind", kind(span.getKind()))
+              .groupableKeyword("status.code", status(span.getStatus().getCode()))
+              .longValue("duration", duration)
+              .time("end_timestamp", span.getEndTimeUnixNano())
+              .attributes("attributes.", span.getAttributesList());
+          documents.add(new MappedDocument(timestamp, doc.build()));
+        }
+      }
+    }
+    return documents;
+  }
+
+  private List<MappedDocument> metrics(ExportMetricsServiceRequest request, WalRecord wal) {
+    List<MappedDocument> documents = new ArrayList<>();
+    int[] position = {0};
+    for (ResourceMetrics resource : request.getResourceMetricsList()) {
+      for (ScopeMetrics scope : resource.getScopeMetricsList()) {
+        for (Metric metric : scope.getMetricsList()) {
+          Metric.Builder shell =
+              metric.toBuilder()
+                  .clearGauge()
+                  .clearSum()
+                  .clearHistogram()
+                  .clearExponentialHistogram()
+                  .clearSummary();
+          switch (metric.getDataCase()) {
+            case GAUGE -> {
+              for (NumberDataPoint point : metric.getGauge().getDataPointsList()) {
+                Metric one =
+                    shell
+                        .clone()
+                        .setGauge(
+                            metric.getGauge().toBuilder().clearDataPoints().addDataPoints(point))
+                        .build();
+                documents.add(number(one, "gauge", point, resource, scope, wal, position));
+              }
+            }
+            case SUM -> {
+              for (NumberDataPoint point : metric.getSum().getDataPointsList()) {
+                Metric one =
+                    shell
+                        .clone()
+                        .setSum(metric.getSum().toBuilder().clearDataPoints().addDataPoints(point))
+                        .build();
+                documents.add(number(one, "sum", point, resource, scope, wal, position));
+              }
+            }
+            case HISTOGRAM -> {
+              for (HistogramDataPoint point : metric.getHistogram().getDataPointsList()) {
+                Metric one =
+                    shell
+                        .clone()
+                        .setHistogram(
+                            metric.getHistogram().toBuilder()
+                                .clearDataPoints()
+                                .addDataPoints(point))
+                        .build();
+                DocumentBuilder doc =
+                    point(
+                        one,
+                        "histogram",
+                        point.getTimeUnixNano(),
+                        point.getStartTimeUnixNano(),
+                        point.getAttributesList(),
+                        resource,
+                        scope,
+                        wal,
+                        position);
+                doc.longValue("count", point.getCount()).doubleValue("sum", point.getSum());
+                documents.add(
+                    new MappedDocument(timestamp(point.getTimeUnixNano(), wal), doc.build()));
+              }
+            }
+            case EXPONENTIAL_HISTOGRAM -> {
+              for (ExponentialHistogramDataPoint point :
+                  metric.getExponentialHistogram().getDataPointsList()) {
+                Metric one =
+                    shell
+                        .clone()
+                        .setExponentialHistogram(
+                            metric.getExponentialHistogram().toBuilder()
+                                .clearDataPoints()
+                                .addDataPoints(point))
+                        .build();
+                DocumentBuilder doc =
+                    point(
+                        one,
+                        "exponential_histogram",
+                        point.getTimeUnixNano(),
+                        point.getStartTimeUnixNano(),
+                        point.getAttributesList(),
+                        resource,
+                        scope,
+                        wal,
+                        position);
+                doc.longValue("count", point.getCount()).doubleValue("sum", point.getSum());
+                documents.add(
+                    new MappedDocument(timestamp(point.getTimeUnixNano(), wal), doc.build()));
+              }
+            }
+            case SUMMARY -> {
+              for (SummaryDataPoint point : metric.getSummary().getDataPointsList()) {
+                Metric one =
+                    shell
+                        .clone()
+                        .setSummary(
+                            metric.getSummary().toBuilder().clearDataPoints().addDataPoints(point))
+                        .build();
+                DocumentBuilder doc =
+                    point(
+                        one,
+                        "summary",
+                        point.getTimeUnixNano(),
+                        point.getStartTimeUnixNano(),
+                        point.getAttributesList(),
+                        resource,
+                        scope,
+                        wal,
+                        position);
+                doc.longValue("count", point.getCount()).doubleValue("sum", point.getSum());
+                documents.add(
+                    new MappedDocument(timestamp(point.getTimeUnixNano(), wal), doc.build()));
+              }
+            }
+            case DATA_NOT_SET -> {}
+          }
+        }
+      }
+    }
+    return documents;
+  }
+
+  private MappedDocument number(
+      Metric one,
+      String type,
+      NumberDataPoint point,
+      ResourceMetrics resource,
+      ScopeMetrics scope,
+      WalRecord wal,
+      int[] position) {
+    DocumentBuilder doc =
+        point(
+            one,
+            type,
+            point.getTimeUnixNano(),
+            point.getStartTimeUnixNano(),
+            point.getAttributesList(),
+            resource,
+            scope,
+            wal,
+            position);
+    double value = point.hasAsInt() ? point.getAsInt() : point.getAsDouble();
+    doc.doubleValue("value", value);
+    if (type.equals("sum")) {
+      doc.keyword("metric.monotonic", Boolean.toString(one.getSum().getIsMonotonic()))
+          .keyword(
+              "metric.temporality", temporality(one.getSum().getAggregationTemporalityValue()));
+    }
+    return new MappedDocument(timestamp(point.getTimeUnixNano(), wal), doc.build());
+  }
+
+  private DocumentBuilder point(
+      Metric one,
+      String type,
+      long time,
+      long start,
+      List<KeyValue> attributes,
+      ResourceMetrics resource,
+      ScopeMetrics scope,
+      WalRecord wal,
+      int[] position) {
+    byte[] source =
+        ExportMetricsServiceRequest.newBuilder()
+            .addResourceMetrics(
+                ResourceMetrics.newBuilder()
+                    .setResource(resource.getResource())
+                    .setSchemaUrl(resource.getSchemaUrl())
+                    .addScopeMetrics(
+                        ScopeMetrics.newBuilder()
+                            .setScope(scope.getScope())
+                            .setSchemaUrl(scope.getSchemaUrl())
+                            .addMetrics(one)))
+            .build()
+            .toByteArray();
+    DocumentBuilder doc =
+        common(
+            timestamp(time, wal),
+            wal,
+            position[0]++,
+            source,
+            resource.getResource(),
+            scope.getScope());
+    return doc.groupableKeyword("metric.name", one.getName())
+        .groupableKeyword("metric.type", type)
+        .keyword("metric.unit", one.getUnit())
+        .time("start_timestamp", start)
+        .attributes("attributes.", attributes);
+  }
+
+  private DocumentBuilder common(
+      long timestamp,
+      WalRecord wal,
+      int position,
+      byte[] source,
+      Resource resource,
+      io.opentelemetry.proto.common.v1.InstrumentationScope scope) {
+    DocumentBuilder doc = new DocumentBuilder(limits, timestamp, wal.lsn(), position, source);
+    for (KeyValue attribute : resource.getAttributesList()) {
+      if (attribute.getKey().equals("service.name")) {
+        doc.groupableKeyword("service.name", attribute.getValue().getStringValue());
+      }
+    }
+    doc.attributes("resource.", resource.getAttributesList());
+    doc.keyword("scope.name", scope.getName());
+    return doc;
+  }
+
+  private static long timestamp(long time, WalRecord wal) {
+    return first(time, wal.receivedAtNanos());
+  }
+
+  private static long first(long... candidates) {
+    for (long candidate : candidates) {
+      if (candidate != 0) {
+        return candidate;
+      }
+    }
+    return 0;
+  }
+
+  private static String kind(Span.SpanKind kind) {
+    return switch (kind) {
+      case SPAN_KIND_INTERNAL -> "internal";
+      case SPAN_KIND_SERVER -> "server";
+      case SPAN_KIND_CLIENT -> "client";
+      case SPAN_KIND_PRODUCER -> "producer";
+      case SPAN_KIND_CONSUMER -> "consumer";
+      default -> "unspecified";
+    };
+  }
+
+  private static String status(io.opentelemetry.proto.trace.v1.Status.StatusCode code) {
+    return switch (code) {
+      case STATUS_CODE_OK -> "ok";
+      case STATUS_CODE_ERROR -> "error";
+      default -> "unset";
+    };
+  }
+
+  private static String temporality(int value) {
+    return switch (value) {
+      case 1 -> "delta";
+      case 2 -> "cumulative";
+      default -> "unspecified";
+    };
+  }
+}
