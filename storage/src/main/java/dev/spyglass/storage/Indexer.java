@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +39,12 @@ final class Indexer {
   private volatile long indexedLsn;
   private volatile String failure;
   private volatile boolean stopping;
+  private volatile boolean halted;
+  private volatile CheckpointRequest checkpointRequest;
+
+  /** A checkpoint to take once everything before {@code target} is indexed. */
+  private record CheckpointRequest(long target, CompletableFuture<Void> done) {}
+
   private long lastCommitNanos = System.nanoTime();
   private Thread thread;
 
@@ -110,6 +117,26 @@ final class Indexer {
     lastCommitNanos = System.nanoTime();
   }
 
+  /**
+   * Asks the indexer thread to checkpoint once everything acknowledged so far is indexed; completes
+   * when it has. For tests.
+   */
+  CompletableFuture<Void> requestCheckpoint() {
+    CheckpointRequest request = new CheckpointRequest(wal.durableEnd(), new CompletableFuture<>());
+    checkpointRequest = request;
+    return request.done();
+  }
+
+  /** Stops the thread after the record at hand, without committing. For crash tests. */
+  void halt() {
+    halted = true;
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Indexes everything queued, commits, and stops the thread. */
   void stop() throws IOException {
     stopping = true;
@@ -128,7 +155,7 @@ final class Indexer {
   private void run() {
     long commitNanos = config.commitInterval().toNanos();
     List<WalRecord> batch = new ArrayList<>();
-    while (!stopping || !queue.isEmpty()) {
+    while ((!stopping || !queue.isEmpty()) && !halted) {
       try {
         WalRecord first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first != null && failure == null) {
@@ -139,8 +166,14 @@ final class Indexer {
           }
           batch.clear();
         }
-        if (failure == null && System.nanoTime() - lastCommitNanos >= commitNanos) {
+        CheckpointRequest request = checkpointRequest;
+        boolean requested = request != null && indexedLsn >= request.target();
+        if (failure == null && (requested || System.nanoTime() - lastCommitNanos >= commitNanos)) {
           checkpoint();
+          if (requested) {
+            checkpointRequest = null;
+            request.done().complete(null);
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -166,11 +199,11 @@ final class Indexer {
     Map<Partition, List<Document>> byPartition = new IdentityHashMap<>();
     long expiredCount = 0;
     for (MappedDocument document : documents) {
-      Partition partition = partitions.forTimestamp(record.signal(), document.timestampNanos());
-      if (partition.endNanos() <= expiredBefore) {
+      if (partitions.windowEnd(document.timestampNanos()) <= expiredBefore) {
         expiredCount++;
         continue;
       }
+      Partition partition = partitions.forTimestamp(record.signal(), document.timestampNanos());
       if (record.lsn() < partition.committedLsn()) {
         continue; // replay: already in this partition's last commit
       }

@@ -117,14 +117,18 @@ final class Partition implements Closeable {
     return dirty;
   }
 
-  /** Makes what was added visible to searches (near-real-time). */
-  void refresh() throws IOException {
+  /** Makes what was added visible to searches (near-real-time); {@code wait}s if asked. */
+  void refresh(boolean wait) throws IOException {
     SearcherManager current;
     synchronized (this) {
       current = searchers;
     }
     if (current != null) {
-      current.maybeRefresh();
+      if (wait) {
+        current.maybeRefreshBlocking();
+      } else {
+        current.maybeRefresh();
+      }
     }
   }
 
@@ -189,6 +193,23 @@ final class Partition implements Closeable {
             .setCommitOnClose(false);
     writer = new IndexWriter(directory, config);
     searchers = new SearcherManager(writer, null);
+  }
+
+  /** Drops what was not committed and releases the files, as a killed process would. */
+  synchronized void crash() throws IOException {
+    if (writer == null) {
+      return;
+    }
+    try {
+      searchers.close();
+      writer.rollback();
+    } finally {
+      directory.close();
+      writer = null;
+      searchers = null;
+      directory = null;
+      dirty = false;
+    }
   }
 
   /** Closes the writer (uncommitted additions are dropped: the WAL still has them). */

@@ -74,6 +74,11 @@ final class PartitionSet implements Closeable {
     return created;
   }
 
+  /** The end (exclusive) of the window {@code timestampNanos} falls in. */
+  long windowEnd(long timestampNanos) {
+    return Math.floorDiv(timestampNanos, windowNanos) * windowNanos + windowNanos;
+  }
+
   /** The partitions of {@code signal} overlapping [from, to], newest first or oldest first. */
   synchronized List<Partition> overlapping(
       Signal signal, long fromNanos, long toNanos, boolean newestFirst) {
@@ -108,7 +113,14 @@ final class PartitionSet implements Closeable {
 
   void refreshAll() throws IOException {
     for (Partition partition : all()) {
-      partition.refresh();
+      partition.refresh(false);
+    }
+  }
+
+  /** Refreshes every partition and waits until each searcher sees everything added. */
+  void refreshAllBlocking() throws IOException {
+    for (Partition partition : all()) {
+      partition.refresh(true);
     }
   }
 
@@ -155,6 +167,9 @@ final class PartitionSet implements Closeable {
   private void delete(Partition partition, String why, List<String> deleted) throws IOException {
     partition.close();
     partitions.get(partition.signal()).remove(partition.startNanos());
+    if (!Files.exists(partition.path())) {
+      return;
+    }
     try (Stream<Path> files = Files.walk(partition.path())) {
       for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(file);

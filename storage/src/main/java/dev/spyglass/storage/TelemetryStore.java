@@ -122,6 +122,7 @@ public final class TelemetryStore implements Closeable {
         });
     if (records[0] > 0) {
       indexer.checkpoint();
+      partitions.refreshAllBlocking();
       log.info(
           "replayed {} write-ahead log records in {} ms",
           records[0],
@@ -226,10 +227,41 @@ public final class TelemetryStore implements Closeable {
       return;
     }
     closed = true;
-    maintenance.shutdownNow();
+    stopMaintenance();
     wal.close();
     indexer.stop();
     partitions.close();
+  }
+
+  /**
+   * Stops as a killed process would: nothing more is committed or synced, uncommitted index changes
+   * are dropped, unacknowledged appends never complete. For crash tests.
+   */
+  void crash() throws IOException {
+    closed = true;
+    stopMaintenance();
+    wal.crash();
+    indexer.halt();
+    for (Partition partition : partitions.all()) {
+      partition.crash();
+    }
+  }
+
+  /** Commits now (as the commit interval would). For tests. */
+  void checkpointNow() {
+    indexer.requestCheckpoint().orTimeout(30, TimeUnit.SECONDS).join();
+  }
+
+  /** Lets a running refresh finish: interrupting Lucene I/O would close its files. */
+  private void stopMaintenance() {
+    maintenance.shutdown();
+    try {
+      if (!maintenance.awaitTermination(10, TimeUnit.SECONDS)) {
+        log.warn("store maintenance did not stop within 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static long now() {

@@ -17,10 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 
@@ -33,6 +33,7 @@ import org.slf4j.Logger;
 final class WriteAheadLog implements AutoCloseable {
   private static final int MAX_GROUP = 4096;
   private static final Append CLOSE = new Append(null, 0, null, null);
+  private static final Append CRASH = new Append(null, 0, null, null);
 
   private final Path dir;
   private final long segmentSize;
@@ -40,12 +41,13 @@ final class WriteAheadLog implements AutoCloseable {
   private final Logger log;
   private final WalRecovery.Result recovery;
   private final NavigableMap<Long, Path> segments = new ConcurrentSkipListMap<>();
-  private final BlockingQueue<Append> queue = new LinkedBlockingQueue<>();
+  private final BlockingDeque<Append> queue = new LinkedBlockingDeque<>();
   private final DoubleHistogram fsyncLatency;
   private final Thread writer;
   private volatile Consumer<List<WalRecord>> listener = records -> {};
   private final Object lifecycle = new Object();
   private volatile boolean closed;
+  private volatile long durableEnd;
   private FileChannel channel;
   private long segmentBase;
   private long position;
@@ -63,6 +65,7 @@ final class WriteAheadLog implements AutoCloseable {
     Files.createDirectories(dir);
     this.recovery = WalRecovery.recover(dir, log);
     segments.putAll(recovery.segments());
+    this.durableEnd = recovery.end();
     this.fsyncLatency =
         meter
             .histogramBuilder("spyglass_wal_fsync_duration")
@@ -161,6 +164,11 @@ final class WriteAheadLog implements AutoCloseable {
     }
   }
 
+  /** The end of the last durable record: everything acknowledged lies before it. */
+  long durableEnd() {
+    return durableEnd;
+  }
+
   /** The number of segment files. */
   int segmentCount() {
     return segments.size();
@@ -186,6 +194,9 @@ final class WriteAheadLog implements AutoCloseable {
         group.add(queue.take());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        return;
+      }
+      if (group.contains(CRASH)) {
         return;
       }
       queue.drainTo(group, MAX_GROUP - 1);
@@ -238,6 +249,7 @@ final class WriteAheadLog implements AutoCloseable {
       log.error("write-ahead log append failed: {}", e.toString());
       return;
     }
+    durableEnd = written.getLast().end();
     for (int i = 0; i < group.size(); i++) {
       group.get(i).done().complete(written.get(i));
     }
@@ -293,6 +305,23 @@ final class WriteAheadLog implements AutoCloseable {
     try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
       directory.force(true);
     }
+  }
+
+  /**
+   * Stops as a killed process would: the writer thread ends where it is, queued appends are never
+   * acknowledged, nothing more is synced. For crash tests.
+   */
+  void crash() throws IOException {
+    synchronized (lifecycle) {
+      closed = true;
+      queue.addFirst(CRASH);
+    }
+    try {
+      writer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    channel.close();
   }
 
   /** Completes what is queued, then closes the open segment. Appends after this fail. */
