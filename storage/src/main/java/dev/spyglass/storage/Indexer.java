@@ -41,6 +41,8 @@ final class Indexer {
   private volatile boolean stopping;
   private volatile boolean halted;
   private volatile CheckpointRequest checkpointRequest;
+  private final java.util.Queue<java.util.concurrent.FutureTask<?>> tasks =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /** A checkpoint to take once everything before {@code target} is indexed. */
   private record CheckpointRequest(long target, CompletableFuture<Void> done) {}
@@ -127,6 +129,25 @@ final class Indexer {
     return request.done();
   }
 
+  /**
+   * Runs {@code task} on the indexer thread, between two records, so it sees the partitions and the
+   * WAL in a consistent state.
+   */
+  <T> CompletableFuture<T> runOnIndexerThread(java.util.concurrent.Callable<T> task) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    tasks.add(
+        new java.util.concurrent.FutureTask<>(
+            () -> {
+              try {
+                result.complete(task.call());
+              } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+              }
+              return null;
+            }));
+    return result;
+  }
+
   /** Stops the thread after the record at hand, without committing. For crash tests. */
   void halt() {
     halted = true;
@@ -165,6 +186,9 @@ final class Indexer {
             index(record, true);
           }
           batch.clear();
+        }
+        for (var task = tasks.poll(); task != null; task = tasks.poll()) {
+          task.run();
         }
         CheckpointRequest request = checkpointRequest;
         boolean requested = request != null && indexedLsn >= request.target();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.core.KeywordAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
@@ -15,10 +16,13 @@ import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexCommit;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KeepOnlyLastCommitDeletionPolicy;
 import org.apache.lucene.index.LogByteSizeMergePolicy;
 import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.SnapshotDeletionPolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
@@ -53,6 +57,7 @@ final class Partition implements Closeable {
   private Directory directory;
   private IndexWriter writer;
   private SearcherManager searchers;
+  private SnapshotDeletionPolicy snapshots;
   private volatile long committedLsn;
   private volatile boolean dirty;
   private volatile long lastUsedNanos = System.nanoTime();
@@ -155,9 +160,32 @@ final class Partition implements Closeable {
     }
   }
 
-  /** True when open, committed, and unused for {@code idleNanos}. */
+  /**
+   * Pins the last commit so its files stay until {@link #releaseSnapshot}; empty when the partition
+   * has no commit yet.
+   */
+  synchronized Optional<IndexCommit> snapshot() throws IOException {
+    open();
+    lastUsedNanos = System.nanoTime();
+    if (!DirectoryReader.indexExists(directory)) {
+      return Optional.empty();
+    }
+    return Optional.of(snapshots.snapshot());
+  }
+
+  synchronized void releaseSnapshot(IndexCommit commit) throws IOException {
+    if (writer != null) {
+      snapshots.release(commit);
+      writer.deleteUnusedFiles();
+    }
+  }
+
+  /** True when open, committed, not pinned by a snapshot, and unused for {@code idleNanos}. */
   boolean idle(long idleNanos) {
-    return writer != null && !dirty && System.nanoTime() - lastUsedNanos > idleNanos;
+    return writer != null
+        && !dirty
+        && snapshots.getSnapshotCount() == 0
+        && System.nanoTime() - lastUsedNanos > idleNanos;
   }
 
   /** The bytes of the index on disk. */
@@ -183,6 +211,7 @@ final class Partition implements Closeable {
     }
     Files.createDirectories(path);
     directory = FSDirectory.open(path);
+    snapshots = new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy());
     IndexWriterConfig config =
         new IndexWriterConfig(analyzer())
             .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
@@ -190,6 +219,7 @@ final class Partition implements Closeable {
             .setCodec(new Lucene104Codec(Lucene104Codec.Mode.BEST_COMPRESSION))
             .setMergePolicy(new LogByteSizeMergePolicy())
             .setRAMBufferSizeMB(32)
+            .setIndexDeletionPolicy(snapshots)
             .setCommitOnClose(false);
     writer = new IndexWriter(directory, config);
     searchers = new SearcherManager(writer, null);
@@ -226,6 +256,7 @@ final class Partition implements Closeable {
       writer = null;
       searchers = null;
       directory = null;
+      snapshots = null;
       dirty = false;
     }
   }

@@ -187,6 +187,25 @@ public final class TelemetryStore implements Closeable {
     return walProblems.isEmpty() ? Health.ok() : new Health(true, String.join("; ", walProblems));
   }
 
+  /**
+   * Writes a consistent copy of the store into {@code target} (absent or empty) while it keeps
+   * running: everything acknowledged before the call is in the copy.
+   */
+  public Snapshots.Snapshot snapshot(Path target) throws IOException {
+    if (closed) {
+      throw new IOException("the store is closed");
+    }
+    return Snapshots.create(target.toAbsolutePath(), indexer, partitions, wal);
+  }
+
+  /**
+   * Copies a snapshot made by {@link #snapshot} into {@code dataDir} (absent or empty), for a store
+   * to open there. Not for a directory a running store uses.
+   */
+  public static void restore(Path snapshot, Path dataDir) throws IOException {
+    Snapshots.restore(snapshot.toAbsolutePath(), dataDir.toAbsolutePath());
+  }
+
   /** Problems recovery found in the write-ahead log (quarantined segments); empty when none. */
   public List<String> walProblems() {
     return walProblems;

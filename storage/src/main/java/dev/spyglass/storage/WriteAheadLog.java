@@ -169,6 +169,39 @@ final class WriteAheadLog implements AutoCloseable {
     return durableEnd;
   }
 
+  /**
+   * Copies the bytes of [{@code fromLsn}, {@code toLsn}) — whole segments, the open one cut at
+   * {@code toLsn} — into {@code target}, keeping segment names. Run where no checkpoint can delete
+   * segments meanwhile (the indexer thread). Returns the bytes copied.
+   */
+  long copyTo(Path target, long fromLsn, long toLsn) throws IOException {
+    Files.createDirectories(target);
+    long copied = 0;
+    for (Map.Entry<Long, Path> segment : segments.entrySet()) {
+      long base = segment.getKey();
+      Long next = segments.higherKey(base);
+      if (base >= toLsn || (next != null && next <= fromLsn)) {
+        continue;
+      }
+      long length = Math.min(Files.size(segment.getValue()), toLsn - base);
+      try (FileChannel in = FileChannel.open(segment.getValue(), StandardOpenOption.READ);
+          FileChannel out =
+              FileChannel.open(
+                  target.resolve(segment.getValue().getFileName()),
+                  StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE)) {
+        long position = 0;
+        while (position < length) {
+          position += in.transferTo(position, length - position, out);
+        }
+        out.force(true);
+      }
+      copied += length;
+    }
+    syncDirectory(target);
+    return copied;
+  }
+
   /** The number of segment files. */
   int segmentCount() {
     return segments.size();

@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Hosts the HTTP API: {@code GET /healthz} (alive) and {@code GET /readyz} (ready to serve). */
+/**
+ * Hosts the HTTP API: {@code GET /healthz} (alive), {@code GET /readyz} (ready to serve), and
+ * {@code POST /api/v1/admin/snapshots} (a consistent copy of the running store).
+ */
 final class ApiExtension implements Extension {
   private final ComponentSettings settings;
   private final ApiConfig config;
@@ -31,6 +34,9 @@ final class ApiExtension implements Extension {
             .http(config.endpoint().socketAddress())
             .service(get("/healthz"), (ctx, req) -> HttpResponse.ofJson(Map.of("status", "ok")))
             .service(get("/readyz"), (ctx, req) -> readiness(host.readiness()))
+            .service(
+                Route.builder().path("/api/v1/admin/snapshots").methods(HttpMethod.POST).build(),
+                new SnapshotService(host))
             .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
             .build();
     server.start().join();
