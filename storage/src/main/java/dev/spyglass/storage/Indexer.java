@@ -40,6 +40,7 @@ final class Indexer {
   private volatile String failure;
   private volatile boolean stopping;
   private volatile boolean halted;
+  private volatile boolean paused;
   private volatile CheckpointRequest checkpointRequest;
   private final java.util.Queue<java.util.concurrent.FutureTask<?>> tasks =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -148,6 +149,11 @@ final class Indexer {
     return result;
   }
 
+  /** Holds indexing (records queue up) until called with false. For backpressure tests. */
+  void pause(boolean pause) {
+    paused = pause;
+  }
+
   /** Stops the thread after the record at hand, without committing. For crash tests. */
   void halt() {
     halted = true;
@@ -178,6 +184,10 @@ final class Indexer {
     List<WalRecord> batch = new ArrayList<>();
     while ((!stopping || !queue.isEmpty()) && !halted) {
       try {
+        if (paused) {
+          TimeUnit.MILLISECONDS.sleep(20);
+          continue;
+        }
         WalRecord first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first != null && failure == null) {
           batch.add(first);

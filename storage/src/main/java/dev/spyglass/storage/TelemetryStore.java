@@ -89,6 +89,11 @@ public final class TelemetryStore implements Closeable {
     maintenance.scheduleWithFixedDelay(this::refresh, refresh, refresh, TimeUnit.MILLISECONDS);
     maintenance.scheduleWithFixedDelay(() -> checkDisk(root), 0, 1, TimeUnit.SECONDS);
     meter
+        .gaugeBuilder("spyglass_wal_quarantined_segments")
+        .ofLongs()
+        .setDescription("WAL segments found corrupt at start-up and copied to wal/quarantine")
+        .buildWithCallback(m -> m.record(walProblems.size()));
+    meter
         .gaugeBuilder("spyglass_store_indexing_lag")
         .ofLongs()
         .setUnit("By")
@@ -264,6 +269,11 @@ public final class TelemetryStore implements Closeable {
     for (Partition partition : partitions.all()) {
       partition.crash();
     }
+  }
+
+  /** Holds or resumes indexing. For backpressure tests. */
+  void pauseIndexing(boolean pause) {
+    indexer.pause(pause);
   }
 
   /** Commits now (as the commit interval would). For tests. */

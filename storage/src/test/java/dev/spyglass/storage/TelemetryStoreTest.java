@@ -261,6 +261,99 @@ class TelemetryStoreTest {
   }
 
   @Test
+  void indexerFarBehind_refusesWrites_asRetryable_andResumesByItself() throws Exception {
+    StoreConfig base = LuceneStoreContractTest.config(dir);
+    StoreConfig config =
+        new StoreConfig(
+            base.path(),
+            base.durability(),
+            base.refreshInterval(),
+            base.commitInterval(),
+            base.partitionDuration(),
+            base.walSegmentSize(),
+            base.retention(),
+            base.limits(),
+            new StoreConfig.Backpressure(1 << 20, 0));
+    String big = "y".repeat(200_000);
+    try (TelemetryStore store = open(config)) {
+      store.pauseIndexing(true);
+      int accepted = 0;
+      CompletableFuture<Void> refused = null;
+      for (int i = 0; i < 20 && refused == null; i++) {
+        CompletableFuture<Void> write =
+            store.write(
+                Otlp.logs("svc", Otlp.log(T0 + i, SeverityNumber.SEVERITY_NUMBER_INFO, i + big)));
+        if (write.isCompletedExceptionally()) {
+          refused = write;
+        } else {
+          write.join();
+          accepted++;
+        }
+      }
+      assertThat(accepted).isBetween(5, 7);
+      assertThat(refused)
+          .failsWithin(Duration.ofSeconds(1))
+          .withThrowableThat()
+          .havingCause()
+          .isInstanceOf(RetryableException.class)
+          .withMessageContaining("behind the write-ahead log");
+
+      store.pauseIndexing(false);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                CompletableFuture<Void> retry =
+                    store.write(
+                        Otlp.logs(
+                            "svc",
+                            Otlp.log(T0 + 99, SeverityNumber.SEVERITY_NUMBER_INFO, "after")));
+                return !retry.isCompletedExceptionally()
+                    && retry.handle((v, e) -> e == null).join();
+              });
+      awaitCount(store, accepted + 1);
+    }
+  }
+
+  @Test
+  void attributeCaps_keepExcessOutOfTheIndex_butInTheStoredRecord() throws Exception {
+    LogRecord.Builder record =
+        Otlp.log(T0, SeverityNumber.SEVERITY_NUMBER_INFO, "many attributes").toBuilder();
+    for (int i = 0; i < 200; i++) {
+      record.addAttributes(Otlp.attribute("a" + i, "v" + i));
+    }
+    record.addAttributes(Otlp.attribute("long", "z".repeat(5000)));
+    try (TelemetryStore store = open()) {
+      store.write(Otlp.logs("svc", record.build())).join();
+      awaitCount(store, 1);
+      assertThat(count(store, "attributes.a5:v5")).isEqualTo(1);
+      assertThat(count(store, "attributes.a127:v127")).isEqualTo(1);
+      assertThat(count(store, "attributes.a150:v150")).isZero();
+      SearchResult all =
+          store
+              .reader()
+              .search(
+                  new SearchRequest(
+                      Signal.LOGS, "*", Long.MIN_VALUE, Long.MAX_VALUE, 1, Optional.empty()));
+      LogRecord stored =
+          ExportLogsServiceRequest.parseFrom(all.hits().getFirst().source())
+              .getResourceLogs(0)
+              .getScopeLogs(0)
+              .getLogRecords(0);
+      assertThat(stored).isEqualTo(record.build());
+    }
+  }
+
+  private static long count(TelemetryStore store, String query) throws IOException {
+    return store
+        .reader()
+        .search(
+            new SearchRequest(
+                Signal.LOGS, query, Long.MIN_VALUE, Long.MAX_VALUE, 1, Optional.empty()))
+        .total();
+  }
+
+  @Test
   void lowDisk_refusesWrites_asRetryable() throws Exception {
     StoreConfig base = LuceneStoreContractTest.config(dir);
     StoreConfig config =
