@@ -18,7 +18,12 @@ public final class Main {
   /** Exit code for a service that failed to start or to stop cleanly. */
   static final int RUNTIME_ERROR = 1;
 
+  // Held so the level sticks: Lucene's notice about the vector API concerns vector search only.
+  private static final java.util.logging.Logger LUCENE_VECTORS =
+      java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
   public static void main(String[] args) {
+    LUCENE_VECTORS.setLevel(java.util.logging.Level.SEVERE);
     CommandLine commandLine = new CommandLine(new Main());
     int exitCode = commandLine.execute(args);
     if (exitCode != RunCommand.KEEP_RUNNING) {
