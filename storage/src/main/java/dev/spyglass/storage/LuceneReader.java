@@ -13,6 +13,7 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -20,8 +21,11 @@ import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.Weight;
 
 /**
  * Reads the Lucene partitions. Partitions are disjoint in time, so a newest-first search walks them
@@ -72,6 +76,38 @@ final class LuceneReader implements TelemetryReader {
     Optional<Cursor> next =
         hits.size() == request.limit() ? Optional.of(hits.getLast().cursor()) : Optional.empty();
     return new SearchResult(total, hits, next);
+  }
+
+  /**
+   * Visits every segment of the partitions overlapping [start, end] of {@code signal} with the
+   * documents matching {@code query} in that range.
+   */
+  void visitMatches(
+      Signal signal, String query, long startNanos, long endNanos, SegmentVisitor visitor)
+      throws IOException {
+    Query filter =
+        new BooleanQuery.Builder()
+            .add(QueryParsing.parse(query), BooleanClause.Occur.FILTER)
+            .add(
+                NumericDocValuesField.newSlowRangeQuery(
+                    DocumentBuilder.TIMESTAMP, startNanos, endNanos),
+                BooleanClause.Occur.FILTER)
+            .build();
+    for (Partition partition : partitions.overlapping(signal, startNanos, endNanos, true)) {
+      IndexSearcher searcher = partition.acquire();
+      try {
+        Weight weight =
+            searcher.createWeight(searcher.rewrite(filter), ScoreMode.COMPLETE_NO_SCORES, 1f);
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+          Scorer scorer = weight.scorer(leaf);
+          if (scorer != null) {
+            visitor.visit(leaf.reader(), scorer.iterator());
+          }
+        }
+      } finally {
+        partition.release(searcher);
+      }
+    }
   }
 
   @Override

@@ -178,6 +178,23 @@ public final class TelemetryStore implements Closeable {
   }
 
   /**
+   * Hands {@code visitor} the documents of {@code signal} matching {@code query} (Lucene syntax) in
+   * [start, end], segment by segment, for aggregations over doc values. Opens only the partitions
+   * the range overlaps.
+   *
+   * @throws InvalidQueryException if the query cannot be parsed
+   */
+  public void visitMatches(
+      dev.spyglass.pipeline.Signal signal,
+      String query,
+      long startNanos,
+      long endNanos,
+      SegmentVisitor visitor)
+      throws IOException {
+    reader.visitMatches(signal, query, startNanos, endNanos, visitor);
+  }
+
+  /**
    * Not ready when indexing has stopped; ready otherwise, with the write-ahead log's quarantined
    * segments, if any, as the detail.
    */
