@@ -201,6 +201,11 @@ final class Indexer {
           task.run();
         }
         CheckpointRequest request = checkpointRequest;
+        if (request != null && failure != null) {
+          checkpointRequest = null;
+          request.done().completeExceptionally(new IOException(failure));
+          continue;
+        }
         boolean requested = request != null && indexedLsn >= request.target();
         if (failure == null && (requested || System.nanoTime() - lastCommitNanos >= commitNanos)) {
           checkpoint();

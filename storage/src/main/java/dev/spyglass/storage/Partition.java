@@ -62,7 +62,11 @@ final class Partition implements Closeable {
   private volatile boolean dirty;
   private volatile long lastUsedNanos = System.nanoTime();
 
-  Partition(Signal signal, long startNanos, long endNanos, Path path) throws IOException {
+  private final DirectoryFactory directories;
+
+  Partition(Signal signal, long startNanos, long endNanos, Path path, DirectoryFactory directories)
+      throws IOException {
+    this.directories = directories;
     this.signal = signal;
     this.startNanos = startNanos;
     this.endNanos = endNanos;
@@ -210,7 +214,7 @@ final class Partition implements Closeable {
       return;
     }
     Files.createDirectories(path);
-    directory = FSDirectory.open(path);
+    directory = directories.open(path);
     snapshots = new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy());
     IndexWriterConfig config =
         new IndexWriterConfig(analyzer())

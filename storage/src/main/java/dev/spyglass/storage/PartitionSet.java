@@ -33,9 +33,12 @@ final class PartitionSet implements Closeable {
   private final Path root;
   private final long windowNanos;
   private final Logger log;
+  private final DirectoryFactory directories;
   private final Map<Signal, NavigableMap<Long, Partition>> partitions = new EnumMap<>(Signal.class);
 
-  PartitionSet(Path root, long windowNanos, Logger log) throws IOException {
+  PartitionSet(Path root, long windowNanos, Logger log, DirectoryFactory directories)
+      throws IOException {
+    this.directories = directories;
     this.root = root;
     this.windowNanos = windowNanos;
     this.log = log;
@@ -53,7 +56,8 @@ final class PartitionSet implements Closeable {
             log.warn("ignoring {}: not a partition directory", entry);
             continue;
           }
-          bySignal.put(start, new Partition(signal, start, start + windowNanos, entry));
+          bySignal.put(
+              start, new Partition(signal, start, start + windowNanos, entry, directories));
         }
       }
     }
@@ -69,7 +73,7 @@ final class PartitionSet implements Closeable {
       return existing;
     }
     Path path = root.resolve(signal.configName()).resolve(name(start));
-    Partition created = new Partition(signal, start, start + windowNanos, path);
+    Partition created = new Partition(signal, start, start + windowNanos, path, directories);
     bySignal.put(start, created);
     return created;
   }

@@ -39,14 +39,16 @@ public final class TelemetryStore implements Closeable {
   private volatile boolean diskLow;
   private volatile boolean closed;
 
-  private TelemetryStore(StoreConfig config, Logger log, Meter meter, LongSupplier clock)
+  private TelemetryStore(
+      StoreConfig config, Logger log, Meter meter, LongSupplier clock, DirectoryFactory directories)
       throws IOException {
     this.config = config;
     this.log = log;
     this.clock = clock;
     Path root = Path.of(config.path()).toAbsolutePath();
     Files.createDirectories(root);
-    this.partitions = new PartitionSet(root, config.partitionDuration().toNanos(), log);
+    this.partitions =
+        new PartitionSet(root, config.partitionDuration().toNanos(), log, directories);
     long checkpoint = Checkpoint.read(root);
     long minNextLsn = Math.max(checkpoint, partitions.maxCommittedLsn());
     this.wal =
@@ -113,7 +115,14 @@ public final class TelemetryStore implements Closeable {
   /** As {@link #open(StoreConfig, Logger, Meter)}, with a clock (Unix epoch ns) for tests. */
   static TelemetryStore open(StoreConfig config, Logger log, Meter meter, LongSupplier clock)
       throws IOException {
-    return new TelemetryStore(config, log, meter, clock);
+    return new TelemetryStore(config, log, meter, clock, DirectoryFactory.FILE_SYSTEM);
+  }
+
+  /** As {@link #open(StoreConfig, Logger, Meter)}, with wrapped directories for crash tests. */
+  static TelemetryStore open(
+      StoreConfig config, Logger log, Meter meter, DirectoryFactory directories)
+      throws IOException {
+    return new TelemetryStore(config, log, meter, TelemetryStore::now, directories);
   }
 
   private void replay(long checkpoint) throws IOException {
