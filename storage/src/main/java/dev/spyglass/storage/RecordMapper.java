@@ -119,119 +119,45 @@ final class RecordMapper {
     return documents;
   }
 
+  /** One metric data point, as a one-point metric plus what its type indexes. */
+  private record Point(
+      Metric one,
+      String type,
+      long time,
+      long start,
+      List<KeyValue> attributes,
+      java.util.function.Consumer<DocumentBuilder> fields) {}
+
   private List<MappedDocument> metrics(ExportMetricsServiceRequest request, WalRecord wal) {
     List<MappedDocument> documents = new ArrayList<>();
-    int[] position = {0};
+    int position = 0;
     for (ResourceMetrics resource : request.getResourceMetricsList()) {
       for (ScopeMetrics scope : resource.getScopeMetricsList()) {
         for (Metric metric : scope.getMetricsList()) {
-          Metric.Builder shell =
-              metric.toBuilder()
-                  .clearGauge()
-                  .clearSum()
-                  .clearHistogram()
-                  .clearExponentialHistogram()
-                  .clearSummary();
-          switch (metric.getDataCase()) {
-            case GAUGE -> {
-              for (NumberDataPoint point : metric.getGauge().getDataPointsList()) {
-                Metric one =
-                    shell
-                        .clone()
-                        .setGauge(
-                            metric.getGauge().toBuilder().clearDataPoints().addDataPoints(point))
-                        .build();
-                documents.add(number(one, "gauge", point, resource, scope, wal, position));
-              }
-            }
-            case SUM -> {
-              for (NumberDataPoint point : metric.getSum().getDataPointsList()) {
-                Metric one =
-                    shell
-                        .clone()
-                        .setSum(metric.getSum().toBuilder().clearDataPoints().addDataPoints(point))
-                        .build();
-                documents.add(number(one, "sum", point, resource, scope, wal, position));
-              }
-            }
-            case HISTOGRAM -> {
-              for (HistogramDataPoint point : metric.getHistogram().getDataPointsList()) {
-                Metric one =
-                    shell
-                        .clone()
-                        .setHistogram(
-                            metric.getHistogram().toBuilder()
-                                .clearDataPoints()
-                                .addDataPoints(point))
-                        .build();
-                DocumentBuilder doc =
-                    point(
-                        one,
-                        "histogram",
-                        point.getTimeUnixNano(),
-                        point.getStartTimeUnixNano(),
-                        point.getAttributesList(),
-                        resource,
-                        scope,
-                        wal,
-                        position);
-                doc.longValue("count", point.getCount()).doubleValue("sum", point.getSum());
-                documents.add(
-                    new MappedDocument(timestamp(point.getTimeUnixNano(), wal), doc.build()));
-              }
-            }
-            case EXPONENTIAL_HISTOGRAM -> {
-              for (ExponentialHistogramDataPoint point :
-                  metric.getExponentialHistogram().getDataPointsList()) {
-                Metric one =
-                    shell
-                        .clone()
-                        .setExponentialHistogram(
-                            metric.getExponentialHistogram().toBuilder()
-                                .clearDataPoints()
-                                .addDataPoints(point))
-                        .build();
-                DocumentBuilder doc =
-                    point(
-                        one,
-                        "exponential_histogram",
-                        point.getTimeUnixNano(),
-                        point.getStartTimeUnixNano(),
-                        point.getAttributesList(),
-                        resource,
-                        scope,
-                        wal,
-                        position);
-                doc.longValue("count", point.getCount()).doubleValue("sum", point.getSum());
-                documents.add(
-                    new MappedDocument(timestamp(point.getTimeUnixNano(), wal), doc.build()));
-              }
-            }
-            case SUMMARY -> {
-              for (SummaryDataPoint point : metric.getSummary().getDataPointsList()) {
-                Metric one =
-                    shell
-                        .clone()
-                        .setSummary(
-                            metric.getSummary().toBuilder().clearDataPoints().addDataPoints(point))
-                        .build();
-                DocumentBuilder doc =
-                    point(
-                        one,
-                        "summary",
-                        point.getTimeUnixNano(),
-                        point.getStartTimeUnixNano(),
-                        point.getAttributesList(),
-                        resource,
-                        scope,
-                        wal,
-                        position);
-                doc.longValue("count", point.getCount()).doubleValue("sum", point.getSum());
-                documents.add(
-                    new MappedDocument(timestamp(point.getTimeUnixNano(), wal), doc.build()));
-              }
-            }
-            case DATA_NOT_SET -> {}
+          for (Point point : points(metric)) {
+            long timestamp = first(point.time(), wal.receivedAtNanos());
+            byte[] source =
+                ExportMetricsServiceRequest.newBuilder()
+                    .addResourceMetrics(
+                        ResourceMetrics.newBuilder()
+                            .setResource(resource.getResource())
+                            .setSchemaUrl(resource.getSchemaUrl())
+                            .addScopeMetrics(
+                                ScopeMetrics.newBuilder()
+                                    .setScope(scope.getScope())
+                                    .setSchemaUrl(scope.getSchemaUrl())
+                                    .addMetrics(point.one())))
+                    .build()
+                    .toByteArray();
+            DocumentBuilder doc =
+                common(timestamp, wal, position++, source, resource.getResource(), scope.getScope())
+                    .groupableKeyword("metric.name", metric.getName())
+                    .groupableKeyword("metric.type", point.type())
+                    .keyword("metric.unit", metric.getUnit())
+                    .time("start_timestamp", point.start())
+                    .attributes("attributes.", point.attributes());
+            point.fields().accept(doc);
+            documents.add(new MappedDocument(timestamp, doc.build()));
           }
         }
       }
@@ -239,71 +165,117 @@ final class RecordMapper {
     return documents;
   }
 
-  private MappedDocument number(
-      Metric one,
-      String type,
-      NumberDataPoint point,
-      ResourceMetrics resource,
-      ScopeMetrics scope,
-      WalRecord wal,
-      int[] position) {
-    DocumentBuilder doc =
-        point(
-            one,
-            type,
-            point.getTimeUnixNano(),
-            point.getStartTimeUnixNano(),
-            point.getAttributesList(),
-            resource,
-            scope,
-            wal,
-            position);
-    double value = point.hasAsInt() ? point.getAsInt() : point.getAsDouble();
-    doc.doubleValue("value", value);
-    if (type.equals("sum")) {
-      doc.keyword("metric.monotonic", Boolean.toString(one.getSum().getIsMonotonic()))
-          .keyword(
-              "metric.temporality", temporality(one.getSum().getAggregationTemporalityValue()));
+  /** The metric's data points, each as a copy of the metric holding that point alone. */
+  private static List<Point> points(Metric metric) {
+    Metric.Builder shell =
+        metric.toBuilder()
+            .clearGauge()
+            .clearSum()
+            .clearHistogram()
+            .clearExponentialHistogram()
+            .clearSummary();
+    List<Point> points = new ArrayList<>();
+    switch (metric.getDataCase()) {
+      case GAUGE -> {
+        var gauge = metric.getGauge();
+        for (NumberDataPoint p : gauge.getDataPointsList()) {
+          Metric one =
+              shell.clone().setGauge(gauge.toBuilder().clearDataPoints().addDataPoints(p)).build();
+          points.add(
+              new Point(
+                  one,
+                  "gauge",
+                  p.getTimeUnixNano(),
+                  p.getStartTimeUnixNano(),
+                  p.getAttributesList(),
+                  doc -> doc.doubleValue("value", number(p))));
+        }
+      }
+      case SUM -> {
+        var sum = metric.getSum();
+        for (NumberDataPoint p : sum.getDataPointsList()) {
+          Metric one =
+              shell.clone().setSum(sum.toBuilder().clearDataPoints().addDataPoints(p)).build();
+          points.add(
+              new Point(
+                  one,
+                  "sum",
+                  p.getTimeUnixNano(),
+                  p.getStartTimeUnixNano(),
+                  p.getAttributesList(),
+                  doc ->
+                      doc.doubleValue("value", number(p))
+                          .keyword("metric.monotonic", Boolean.toString(sum.getIsMonotonic()))
+                          .keyword(
+                              "metric.temporality",
+                              temporality(sum.getAggregationTemporalityValue()))));
+        }
+      }
+      case HISTOGRAM -> {
+        var histogram = metric.getHistogram();
+        for (HistogramDataPoint p : histogram.getDataPointsList()) {
+          Metric one =
+              shell
+                  .clone()
+                  .setHistogram(histogram.toBuilder().clearDataPoints().addDataPoints(p))
+                  .build();
+          points.add(
+              new Point(
+                  one,
+                  "histogram",
+                  p.getTimeUnixNano(),
+                  p.getStartTimeUnixNano(),
+                  p.getAttributesList(),
+                  countAndSum(p.getCount(), p.getSum())));
+        }
+      }
+      case EXPONENTIAL_HISTOGRAM -> {
+        var histogram = metric.getExponentialHistogram();
+        for (ExponentialHistogramDataPoint p : histogram.getDataPointsList()) {
+          Metric one =
+              shell
+                  .clone()
+                  .setExponentialHistogram(histogram.toBuilder().clearDataPoints().addDataPoints(p))
+                  .build();
+          points.add(
+              new Point(
+                  one,
+                  "exponential_histogram",
+                  p.getTimeUnixNano(),
+                  p.getStartTimeUnixNano(),
+                  p.getAttributesList(),
+                  countAndSum(p.getCount(), p.getSum())));
+        }
+      }
+      case SUMMARY -> {
+        var summary = metric.getSummary();
+        for (SummaryDataPoint p : summary.getDataPointsList()) {
+          Metric one =
+              shell
+                  .clone()
+                  .setSummary(summary.toBuilder().clearDataPoints().addDataPoints(p))
+                  .build();
+          points.add(
+              new Point(
+                  one,
+                  "summary",
+                  p.getTimeUnixNano(),
+                  p.getStartTimeUnixNano(),
+                  p.getAttributesList(),
+                  countAndSum(p.getCount(), p.getSum())));
+        }
+      }
+      case DATA_NOT_SET -> {}
     }
-    return new MappedDocument(timestamp(point.getTimeUnixNano(), wal), doc.build());
+    return points;
   }
 
-  private DocumentBuilder point(
-      Metric one,
-      String type,
-      long time,
-      long start,
-      List<KeyValue> attributes,
-      ResourceMetrics resource,
-      ScopeMetrics scope,
-      WalRecord wal,
-      int[] position) {
-    byte[] source =
-        ExportMetricsServiceRequest.newBuilder()
-            .addResourceMetrics(
-                ResourceMetrics.newBuilder()
-                    .setResource(resource.getResource())
-                    .setSchemaUrl(resource.getSchemaUrl())
-                    .addScopeMetrics(
-                        ScopeMetrics.newBuilder()
-                            .setScope(scope.getScope())
-                            .setSchemaUrl(scope.getSchemaUrl())
-                            .addMetrics(one)))
-            .build()
-            .toByteArray();
-    DocumentBuilder doc =
-        common(
-            timestamp(time, wal),
-            wal,
-            position[0]++,
-            source,
-            resource.getResource(),
-            scope.getScope());
-    return doc.groupableKeyword("metric.name", one.getName())
-        .groupableKeyword("metric.type", type)
-        .keyword("metric.unit", one.getUnit())
-        .time("start_timestamp", start)
-        .attributes("attributes.", attributes);
+  private static java.util.function.Consumer<DocumentBuilder> countAndSum(long count, double sum) {
+    return doc -> doc.longValue("count", count).doubleValue("sum", sum);
+  }
+
+  private static double number(NumberDataPoint point) {
+    return point.hasAsInt() ? point.getAsInt() : point.getAsDouble();
   }
 
   private DocumentBuilder common(
@@ -322,10 +294,6 @@ final class RecordMapper {
     doc.attributes("resource.", resource.getAttributesList());
     doc.keyword("scope.name", scope.getName());
     return doc;
-  }
-
-  private static long timestamp(long time, WalRecord wal) {
-    return first(time, wal.receivedAtNanos());
   }
 
   private static long first(long... candidates) {

@@ -233,6 +233,65 @@ public abstract class TelemetryStoreContract {
   }
 
   @Test
+  void sumsAndHistograms_indexTheirValuesCountsAndSums() throws Exception {
+    var sum =
+        io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+            .setName("http.server.requests")
+            .setSum(
+                io.opentelemetry.proto.metrics.v1.Sum.newBuilder()
+                    .setIsMonotonic(true)
+                    .setAggregationTemporality(
+                        io.opentelemetry.proto.metrics.v1.AggregationTemporality
+                            .AGGREGATION_TEMPORALITY_CUMULATIVE)
+                    .addDataPoints(
+                        io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder()
+                            .setTimeUnixNano(T0)
+                            .setAsInt(42)))
+            .build();
+    var histogram =
+        io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+            .setName("http.server.duration")
+            .setHistogram(
+                io.opentelemetry.proto.metrics.v1.Histogram.newBuilder()
+                    .addDataPoints(
+                        io.opentelemetry.proto.metrics.v1.HistogramDataPoint.newBuilder()
+                            .setTimeUnixNano(T0 + 1)
+                            .setCount(3)
+                            .setSum(1.5)
+                            .addBucketCounts(3)))
+            .build();
+    write(
+        dev.spyglass.pipeline.Metrics.of(
+            ExportMetricsServiceRequest.newBuilder()
+                .addResourceMetrics(
+                    io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
+                        .setResource(Otlp.service("api"))
+                        .addScopeMetrics(
+                            io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
+                                .addMetrics(sum)
+                                .addMetrics(histogram)))
+                .build(),
+            dev.spyglass.pipeline.RequestContext.EMPTY));
+    awaitHits(Signal.METRICS, "*", 2);
+
+    assertThat(
+            search(Signal.METRICS, "metric.type:sum AND value:[42 TO 42]", T0, T0 + DAY, 10)
+                .total())
+        .isEqualTo(1);
+    assertThat(search(Signal.METRICS, "metric.temporality:cumulative", T0, T0 + DAY, 10).total())
+        .isEqualTo(1);
+    SearchResult histograms =
+        search(Signal.METRICS, "metric.type:histogram AND count:>=3", T0, T0 + DAY, 10);
+    assertThat(histograms.total()).isEqualTo(1);
+    var stored =
+        ExportMetricsServiceRequest.parseFrom(histograms.hits().getFirst().source())
+            .getResourceMetrics(0)
+            .getScopeMetrics(0)
+            .getMetrics(0);
+    assertThat(stored).isEqualTo(histogram);
+  }
+
+  @Test
   void fields_listNamesAndKinds() throws Exception {
     write(
         Otlp.logs(
