@@ -122,10 +122,6 @@ final class Partition implements Closeable {
     dirty = false;
   }
 
-  boolean dirty() {
-    return dirty;
-  }
-
   /** Makes what was added visible to searches (near-real-time); {@code wait}s if asked. */
   void refresh(boolean wait) throws IOException {
     SearcherManager current;

@@ -237,11 +237,6 @@ public final class TelemetryStore implements Closeable {
     Snapshots.restore(snapshot.toAbsolutePath(), dataDir.toAbsolutePath());
   }
 
-  /** Problems recovery found in the write-ahead log (quarantined segments); empty when none. */
-  public List<String> walProblems() {
-    return walProblems;
-  }
-
   private void refresh() {
     try {
       partitions.refreshAll();

@@ -207,19 +207,6 @@ final class WriteAheadLog implements AutoCloseable {
     return segments.size();
   }
 
-  /** The total size of the segment files, in bytes. */
-  long sizeBytes() {
-    long total = 0;
-    for (Path file : segments.values()) {
-      try {
-        total += Files.size(file);
-      } catch (IOException e) {
-        // deleted meanwhile
-      }
-    }
-    return total;
-  }
-
   private void writeLoop() {
     List<Append> group = new ArrayList<>();
     while (true) {

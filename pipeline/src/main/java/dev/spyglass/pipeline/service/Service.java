@@ -176,11 +176,6 @@ public final class Service implements Host {
     return exporters;
   }
 
-  /** The display names of the components in start order (shutdown is the reverse). */
-  public List<String> componentNames() {
-    return startOrder.stream().map(r -> r.settings().displayName()).toList();
-  }
-
   private static final class Builder {
     private final Config config;
     private final Factories factories;
