@@ -17,6 +17,7 @@ import dev.spyglass.pipeline.PermanentException;
 import dev.spyglass.pipeline.RequestContext;
 import dev.spyglass.pipeline.RetryableException;
 import dev.spyglass.pipeline.TelemetryConsumer;
+import dev.spyglass.pipeline.otlp.OtlpJson;
 import dev.spyglass.receiver.otlp.ReceiverTelemetry.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -8,6 +8,7 @@ import dev.spyglass.pipeline.RequestContext;
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.Telemetry;
 import dev.spyglass.pipeline.Traces;
+import dev.spyglass.pipeline.otlp.OtlpJson;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;

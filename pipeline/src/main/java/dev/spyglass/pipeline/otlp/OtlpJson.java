@@ -1,4 +1,4 @@
-package dev.spyglass.receiver.otlp;
+package dev.spyglass.pipeline.otlp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +21,7 @@ import java.util.List;
  * unknown fields ignored, {@code bytesValue} as base64 — is protobuf's JSON mapping, read by {@link
  * JsonFormat}.
  */
-final class OtlpJson {
+public final class OtlpJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
   private static final JsonFormat.Printer PRINTER =
@@ -39,7 +39,7 @@ final class OtlpJson {
    *
    * @throws InvalidProtocolBufferException when the body is not valid OTLP/JSON, saying why
    */
-  static <B extends Message.Builder> B read(byte[] json, B builder)
+  public static <B extends Message.Builder> B read(byte[] json, B builder)
       throws InvalidProtocolBufferException {
     JsonNode root;
     try {
@@ -52,31 +52,53 @@ final class OtlpJson {
     if (root == null || !root.isObject()) {
       throw new InvalidProtocolBufferException("expected a JSON object");
     }
-    rewriteIds(root);
+    rewriteIds(root, OtlpJson::hexToBase64);
     PARSER.merge(root.toString(), builder);
     return builder;
   }
 
-  /** The message as OTLP/JSON (responses carry no ids, so protobuf's mapping is exact). */
-  static String write(MessageOrBuilder message) {
+  /**
+   * The message as OTLP/JSON: protobuf's JSON mapping with lowerCamelCase keys, and trace and span
+   * ids as lower-case hex.
+   */
+  public static String write(MessageOrBuilder message) {
+    String json;
     try {
-      return PRINTER.print(message);
+      json = PRINTER.print(message);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("cannot print " + message.getClass().getSimpleName(), e);
     }
+    if (!json.contains("Id\"")) {
+      return json;
+    }
+    try {
+      JsonNode root = MAPPER.readTree(json);
+      rewriteIds(root, OtlpJson::base64ToHex);
+      return MAPPER.writeValueAsString(root);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot rewrite ids of " + message.getClass().getSimpleName(), e);
+    }
   }
 
-  /** Turns hex ids wherever OTLP puts them (spans, links, log records, exemplars) into base64. */
-  private static void rewriteIds(JsonNode root) throws InvalidProtocolBufferException {
+  /** Rewrites one id value; throws when it is not a valid id. */
+  @FunctionalInterface
+  private interface IdRewrite {
+    String apply(String name, String value, int length) throws InvalidProtocolBufferException;
+  }
+
+  /** Rewrites ids wherever OTLP puts them: spans, links, log records, exemplars. */
+  private static void rewriteIds(JsonNode root, IdRewrite rewrite)
+      throws InvalidProtocolBufferException {
     for (JsonNode resource : array(root, "resourceSpans", "resource_spans")) {
       for (JsonNode scope : array(resource, "scopeSpans", "scope_spans")) {
         for (JsonNode span : array(scope, "spans")) {
-          rewrite(span, TRACE_ID, 16);
-          rewrite(span, SPAN_ID, 8);
-          rewrite(span, PARENT_SPAN_ID, 8);
+          rewrite(span, TRACE_ID, 16, rewrite);
+          rewrite(span, SPAN_ID, 8, rewrite);
+          rewrite(span, PARENT_SPAN_ID, 8, rewrite);
           for (JsonNode link : array(span, "links")) {
-            rewrite(link, TRACE_ID, 16);
-            rewrite(link, SPAN_ID, 8);
+            rewrite(link, TRACE_ID, 16, rewrite);
+            rewrite(link, SPAN_ID, 8, rewrite);
           }
         }
       }
@@ -84,8 +106,8 @@ final class OtlpJson {
     for (JsonNode resource : array(root, "resourceLogs", "resource_logs")) {
       for (JsonNode scope : array(resource, "scopeLogs", "scope_logs")) {
         for (JsonNode record : array(scope, "logRecords", "log_records")) {
-          rewrite(record, TRACE_ID, 16);
-          rewrite(record, SPAN_ID, 8);
+          rewrite(record, TRACE_ID, 16, rewrite);
+          rewrite(record, SPAN_ID, 8, rewrite);
         }
       }
     }
@@ -101,8 +123,8 @@ final class OtlpJson {
             }
             for (JsonNode point : array(data, "dataPoints", "data_points")) {
               for (JsonNode exemplar : array(point, "exemplars")) {
-                rewrite(exemplar, TRACE_ID, 16);
-                rewrite(exemplar, SPAN_ID, 8);
+                rewrite(exemplar, TRACE_ID, 16, rewrite);
+                rewrite(exemplar, SPAN_ID, 8, rewrite);
               }
             }
           }
@@ -111,7 +133,7 @@ final class OtlpJson {
     }
   }
 
-  private static void rewrite(JsonNode node, List<String> names, int length)
+  private static void rewrite(JsonNode node, List<String> names, int length, IdRewrite rewrite)
       throws InvalidProtocolBufferException {
     if (!(node instanceof ObjectNode object)) {
       return;
@@ -125,30 +147,35 @@ final class OtlpJson {
         throw new InvalidProtocolBufferException(
             name + " must be a hex string, got " + value.getNodeType().name().toLowerCase());
       }
-      String hex = value.asText();
-      if (hex.isEmpty()) {
-        continue;
+      if (!value.asText().isEmpty()) {
+        object.set(name, TextNode.valueOf(rewrite.apply(name, value.asText(), length)));
       }
-      if (hex.length() != length * 2) {
-        throw new InvalidProtocolBufferException(
-            name
-                + " must be "
-                + length * 2
-                + " hex digits ("
-                + length
-                + " bytes), got '"
-                + abbreviate(hex)
-                + "'");
-      }
-      byte[] bytes;
-      try {
-        bytes = HEX.parseHex(hex);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidProtocolBufferException(
-            name + " must be hex digits, got '" + abbreviate(hex) + "'");
-      }
-      object.set(name, TextNode.valueOf(Base64.getEncoder().encodeToString(bytes)));
     }
+  }
+
+  private static String hexToBase64(String name, String hex, int length)
+      throws InvalidProtocolBufferException {
+    if (hex.length() != length * 2) {
+      throw new InvalidProtocolBufferException(
+          name
+              + " must be "
+              + length * 2
+              + " hex digits ("
+              + length
+              + " bytes), got '"
+              + abbreviate(hex)
+              + "'");
+    }
+    try {
+      return Base64.getEncoder().encodeToString(HEX.parseHex(hex));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidProtocolBufferException(
+          name + " must be hex digits, got '" + abbreviate(hex) + "'");
+    }
+  }
+
+  private static String base64ToHex(String name, String base64, int length) {
+    return HEX.formatHex(Base64.getDecoder().decode(base64));
   }
 
   private static Iterable<JsonNode> array(JsonNode parent, String... names) {
