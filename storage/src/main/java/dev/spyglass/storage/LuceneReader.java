@@ -23,6 +23,8 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.Weight;
@@ -33,6 +35,11 @@ import org.apache.lucene.search.Weight;
  */
 final class LuceneReader implements TelemetryReader {
   private static final Set<String> SOURCE_ONLY = Set.of(DocumentBuilder.SOURCE);
+  private static final Sort OLDEST_FIRST =
+      new Sort(
+          new SortField(DocumentBuilder.TIMESTAMP, SortField.Type.LONG),
+          new SortField(DocumentBuilder.LSN, SortField.Type.LONG),
+          new SortField(DocumentBuilder.POSITION, SortField.Type.LONG));
 
   private final PartitionSet partitions;
 
@@ -50,32 +57,54 @@ final class LuceneReader implements TelemetryReader {
                     DocumentBuilder.TIMESTAMP, request.startNanos(), request.endNanos()),
                 BooleanClause.Occur.FILTER)
             .build();
+    Sort sort = request.oldestFirst() ? OLDEST_FIRST : Partition.SORT;
+    long deadline =
+        request.timeout().isZero()
+            ? Long.MAX_VALUE
+            : System.nanoTime() + request.timeout().toNanos();
     long total = 0;
+    boolean partial = false;
     List<StoredRecord> hits = new ArrayList<>();
     Optional<Cursor> after = request.after();
     for (Partition partition :
-        partitions.overlapping(request.signal(), request.startNanos(), request.endNanos(), true)) {
-      IndexSearcher searcher = partition.acquire();
+        partitions.overlapping(
+            request.signal(), request.startNanos(), request.endNanos(), !request.oldestFirst())) {
+      if (System.nanoTime() >= deadline) {
+        partial = true;
+        break;
+      }
+      IndexSearcher shared = partition.acquire();
       try {
+        // A searcher of its own, so that its timeout concerns this request alone.
+        IndexSearcher searcher = new IndexSearcher(shared.getIndexReader());
+        searcher.setQueryCache(null);
+        searcher.setTimeout(() -> System.nanoTime() >= deadline);
         total += count(searcher, query);
         int wanted = request.limit() - hits.size();
-        boolean newerThanCursor =
-            after.isPresent() && partition.startNanos() > after.get().timestampNanos();
-        if (wanted > 0 && !newerThanCursor) {
+        if (wanted > 0 && !passed(partition, after, request.oldestFirst())) {
           TopDocs top =
               after.isPresent()
-                  ? searcher.searchAfter(
-                      fieldDoc(after.get(), searcher), query, wanted, Partition.SORT)
-                  : searcher.search(query, wanted, Partition.SORT);
+                  ? searcher.searchAfter(fieldDoc(after.get(), searcher), query, wanted, sort)
+                  : searcher.search(query, wanted, sort);
           collect(searcher, top.scoreDocs, request.signal(), hits);
         }
+        partial |= searcher.timedOut();
       } finally {
-        partition.release(searcher);
+        partition.release(shared);
       }
     }
     Optional<Cursor> next =
         hits.size() == request.limit() ? Optional.of(hits.getLast().cursor()) : Optional.empty();
-    return new SearchResult(total, hits, next);
+    return new SearchResult(total, hits, next, partial);
+  }
+
+  /** True when every record of the partition comes before the cursor in this order. */
+  private static boolean passed(Partition partition, Optional<Cursor> after, boolean oldestFirst) {
+    if (after.isEmpty()) {
+      return false;
+    }
+    long cursor = after.get().timestampNanos();
+    return oldestFirst ? partition.endNanos() <= cursor : partition.startNanos() > cursor;
   }
 
   /**

@@ -92,9 +92,10 @@ final class PartitionSet implements Closeable {
         result.add(partition);
       }
     }
-    if (newestFirst) {
-      result.sort(Comparator.comparingLong(Partition::startNanos).reversed());
-    }
+    result.sort(
+        newestFirst
+            ? Comparator.comparingLong(Partition::startNanos).reversed()
+            : Comparator.comparingLong(Partition::startNanos));
     return result;
   }
 

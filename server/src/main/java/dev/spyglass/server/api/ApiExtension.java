@@ -5,13 +5,19 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
 import dev.spyglass.pipeline.component.ComponentSettings;
+import dev.spyglass.pipeline.component.Exporter;
 import dev.spyglass.pipeline.component.Extension;
 import dev.spyglass.pipeline.component.Health;
 import dev.spyglass.pipeline.component.Host;
+import dev.spyglass.query.QueryApi;
+import dev.spyglass.storage.StoreHolder;
+import dev.spyglass.storage.TelemetryStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Hosts the HTTP API: {@code GET /healthz} (alive), {@code GET /readyz} (ready to serve), and
@@ -29,9 +35,14 @@ final class ApiExtension implements Extension {
 
   @Override
   public void start(Host host) {
+    ServerBuilder builder = Server.builder();
+    QueryApi.addTo(builder, () -> store(host));
     server =
-        Server.builder()
+        builder
             .http(config.endpoint().socketAddress())
+            // Long query strings reach the query guard and get a JSON 400, not a dropped socket.
+            .http1MaxInitialLineLength(2 << 20)
+            .http2MaxHeaderListSize(2 << 20)
             .service(get("/healthz"), (ctx, req) -> HttpResponse.ofJson(Map.of("status", "ok")))
             .service(get("/readyz"), (ctx, req) -> readiness(host.readiness()))
             .service(
@@ -53,6 +64,20 @@ final class ApiExtension implements Extension {
     if (server != null) {
       server.stop().join();
     }
+  }
+
+  /** The first store among the exporters, once it is open. */
+  private static Optional<TelemetryStore> store(Host host) {
+    for (Exporter exporter : host.exporters().values()) {
+      if (exporter instanceof StoreHolder holder) {
+        try {
+          return Optional.of(holder.store());
+        } catch (IllegalStateException notOpenYet) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The port the API listens on (useful when configured with port 0). */

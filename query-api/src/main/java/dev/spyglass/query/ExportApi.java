@@ -1,0 +1,210 @@
+package dev.spyglass.query;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpResponseWriter;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.QueryParams;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Param;
+import dev.spyglass.pipeline.Signal;
+import dev.spyglass.pipeline.otlp.OtlpJson;
+import dev.spyglass.storage.Cursor;
+import dev.spyglass.storage.SearchRequest;
+import dev.spyglass.storage.SearchResult;
+import dev.spyglass.storage.StoredRecord;
+import dev.spyglass.storage.TelemetryStore;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * {@code GET /api/v1/{signal}/export?q=&start=&end=&format=}: every matching record, streamed a
+ * page at a time with back-pressure, so memory stays constant whatever the size. Formats: {@code
+ * ndjson} (the search hit JSON, one per line), {@code csv}, {@code otlp-json} and {@code
+ * otlp-proto} — valid {@code Export*ServiceRequest} bodies any OTLP receiver accepts.
+ */
+final class ExportApi {
+  private static final int PAGE = 1000;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final Stores stores;
+  private final Times times;
+
+  ExportApi(Stores stores, Times times) {
+    this.stores = stores;
+    this.times = times;
+  }
+
+  enum Format {
+    NDJSON(MediaType.parse("application/x-ndjson"), "ndjson"),
+    CSV(MediaType.CSV_UTF_8, "csv"),
+    OTLP_JSON(MediaType.JSON_UTF_8, "json"),
+    OTLP_PROTO(MediaType.create("application", "x-protobuf"), "pb");
+
+    final MediaType type;
+    final String extension;
+
+    Format(MediaType type, String extension) {
+      this.type = type;
+      this.extension = extension;
+    }
+
+    static Format parse(String name) {
+      return switch (name) {
+        case "", "ndjson" -> NDJSON;
+        case "csv" -> CSV;
+        case "otlp-json" -> OTLP_JSON;
+        case "otlp-proto" -> OTLP_PROTO;
+        default ->
+            throw ApiException.badRequest(
+                "invalid_format",
+                "format must be ndjson, csv, otlp-json or otlp-proto, got '" + name + "'");
+      };
+    }
+  }
+
+  @Get("regex:^/api/v1/(?<signal>logs|spans|metrics)/export$")
+  public HttpResponse export(
+      ServiceRequestContext ctx, @Param("signal") String signalName, QueryParams query) {
+    Params params = new Params(query);
+    Signal signal = Signals.parse(signalName);
+    String q = QueryGuard.check(params.string("q", ""));
+    long end = times.parse("end", params.string("end", null), times.now());
+    long start = times.parse("start", params.string("start", null), end - 3_600_000_000_000L);
+    Format format = Format.parse(params.string("format", "ndjson"));
+    TelemetryStore store = stores.get();
+    // Parse now, so that a bad query is a 400 and not a broken stream.
+    dev.spyglass.storage.QueryTerms.of(q, "body");
+
+    ctx.clearRequestTimeout();
+    HttpResponseWriter response = HttpResponse.streaming();
+    response.write(
+        ResponseHeaders.builder(HttpStatus.OK)
+            .contentType(format.type)
+            .set(
+                HttpHeaderNames.CONTENT_DISPOSITION,
+                "attachment; filename=\"" + signalName + "." + format.extension + "\"")
+            .build());
+    ctx.blockingTaskExecutor()
+        .execute(
+            () ->
+                stream(
+                    store,
+                    new SearchRequest(signal, q, start, end, PAGE, Optional.empty()),
+                    format,
+                    response));
+    return response;
+  }
+
+  private static void stream(
+      TelemetryStore store, SearchRequest first, Format format, HttpResponseWriter response) {
+    try {
+      write(response, prefix(first.signal(), format));
+      Optional<Cursor> cursor = Optional.empty();
+      boolean firstRecord = true;
+      do {
+        SearchResult page =
+            store
+                .reader()
+                .search(
+                    new SearchRequest(
+                        first.signal(),
+                        first.query(),
+                        first.startNanos(),
+                        first.endNanos(),
+                        PAGE,
+                        cursor,
+                        false,
+                        Duration.ZERO));
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        for (StoredRecord record : page.hits()) {
+          writeRecord(chunk, record, format, firstRecord);
+          firstRecord = false;
+        }
+        write(response, chunk.toByteArray());
+        // Back-pressure: wait until the client has taken this page before reading the next.
+        response.whenConsumed().join();
+        cursor = page.next();
+      } while (cursor.isPresent() && response.isOpen());
+      write(response, suffix(format));
+      response.close();
+    } catch (RuntimeException | IOException e) {
+      response.close(e);
+    }
+  }
+
+  private static void write(HttpResponseWriter response, byte[] bytes) {
+    if (bytes.length > 0 && response.isOpen()) {
+      response.write(HttpData.wrap(bytes));
+    }
+  }
+
+  private static byte[] prefix(Signal signal, Format format) {
+    return switch (format) {
+      case CSV ->
+          (String.join(",", Csv.columns(signal)) + "\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      case OTLP_JSON ->
+          ("{\"" + resourceKey(signal) + "\":[").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      default -> new byte[0];
+    };
+  }
+
+  private static byte[] suffix(Format format) {
+    return format == Format.OTLP_JSON
+        ? "]}".getBytes(java.nio.charset.StandardCharsets.UTF_8)
+        : new byte[0];
+  }
+
+  private static void writeRecord(
+      ByteArrayOutputStream out, StoredRecord record, Format format, boolean first)
+      throws IOException {
+    switch (format) {
+      case NDJSON -> {
+        try (JsonGenerator json = SearchApi.JSON.createGenerator(out)) {
+          json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+          RecordJson.write(json, record, RecordJson.FieldWriter.NONE);
+        }
+        out.write('\n');
+      }
+      case CSV -> out.write(Csv.row(record).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      // Concatenated protobuf messages of one type merge: their repeated fields append.
+      case OTLP_PROTO -> out.write(record.source());
+      case OTLP_JSON -> {
+        if (!first) {
+          out.write(',');
+        }
+        JsonNode request = MAPPER.readTree(OtlpJson.write(parse(record)));
+        out.write(MAPPER.writeValueAsBytes(request.get(resourceKey(record.signal())).get(0)));
+      }
+    }
+  }
+
+  private static com.google.protobuf.Message parse(StoredRecord record) throws IOException {
+    return switch (record.signal()) {
+      case LOGS -> ExportLogsServiceRequest.parseFrom(record.source());
+      case TRACES -> ExportTraceServiceRequest.parseFrom(record.source());
+      case METRICS -> ExportMetricsServiceRequest.parseFrom(record.source());
+    };
+  }
+
+  private static String resourceKey(Signal signal) {
+    return switch (signal) {
+      case LOGS -> "resourceLogs";
+      case TRACES -> "resourceSpans";
+      case METRICS -> "resourceMetrics";
+    };
+  }
+}

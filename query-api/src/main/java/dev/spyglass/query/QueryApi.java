@@ -1,0 +1,40 @@
+package dev.spyglass.query;
+
+import com.linecorp.armeria.server.ServerBuilder;
+import dev.spyglass.storage.TelemetryStore;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The query API of DESIGN §4, mounted on the API server: search, fields, trace lookup and streamed
+ * export under {@code /api/v1}. Errors are JSON {@code {"error": {"code", "message"}}}.
+ */
+public final class QueryApi {
+  private QueryApi() {}
+
+  /**
+   * Adds the query API's routes to {@code server}; {@code store} is asked at request time (the
+   * store opens after the API starts listening) and answers empty while there is none.
+   */
+  public static void addTo(ServerBuilder server, Supplier<Optional<TelemetryStore>> store) {
+    Stores stores = new Stores(store);
+    Times times = new Times(QueryApi::now);
+    ApiErrorHandler errors = new ApiErrorHandler();
+    server.annotatedService().exceptionHandlers(errors).build(new SearchApi(stores, times));
+    server.annotatedService().exceptionHandlers(errors).build(new TraceApi(stores, times));
+    server.annotatedService().exceptionHandlers(errors).build(new ExportApi(stores, times));
+    server.serviceUnder(
+        "/api/v1/",
+        (ctx, req) ->
+            ApiErrorHandler.error(
+                com.linecorp.armeria.common.HttpStatus.NOT_FOUND,
+                "not_found",
+                "no such endpoint: " + req.method() + " " + ctx.path()));
+  }
+
+  private static long now() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+}

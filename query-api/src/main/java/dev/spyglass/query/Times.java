@@ -1,0 +1,74 @@
+package dev.spyglass.query;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Times as the API accepts them: RFC 3339 ({@code 2026-11-21T10:00:00Z}, any offset, up to ns),
+ * epoch milliseconds ({@code 1763719200000}), {@code now}, or {@code now-15m} (units {@code s},
+ * {@code m}, {@code h}, {@code d}, {@code w}). All become Unix epoch nanoseconds.
+ */
+final class Times {
+  private static final Pattern RELATIVE = Pattern.compile("now(?:-(\\d{1,9})([smhdw]))?");
+
+  private final LongSupplier clock;
+
+  Times(LongSupplier clockNanos) {
+    this.clock = clockNanos;
+  }
+
+  /** The time in ns; {@code fallback} when {@code text} is null or blank. */
+  long parse(String name, String text, long fallback) {
+    if (text == null || text.isBlank()) {
+      return fallback;
+    }
+    String value = text.strip();
+    Matcher relative = RELATIVE.matcher(value);
+    if (relative.matches()) {
+      if (relative.group(1) == null) {
+        return now();
+      }
+      long amount = Long.parseLong(relative.group(1));
+      long unit =
+          switch (relative.group(2)) {
+            case "s" -> 1_000_000_000L;
+            case "m" -> 60_000_000_000L;
+            case "h" -> 3_600_000_000_000L;
+            case "d" -> 86_400_000_000_000L;
+            default -> 604_800_000_000_000L;
+          };
+      return now() - amount * unit;
+    }
+    if (value.chars().allMatch(Character::isDigit) && value.length() <= 15) {
+      return Long.parseLong(value) * 1_000_000L;
+    }
+    try {
+      Instant instant = OffsetDateTime.parse(value).toInstant();
+      return Math.addExact(
+          Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw ApiException.badRequest(
+          "invalid_time",
+          name
+              + "='"
+              + value
+              + "' is not a time: use RFC 3339 (2026-11-21T10:00:00Z), epoch milliseconds, or"
+              + " now-15m");
+    }
+  }
+
+  long now() {
+    return clock.getAsLong();
+  }
+
+  /** RFC 3339 in UTC with as many fraction digits as needed, up to ns. */
+  static String format(long nanos) {
+    return Instant.ofEpochSecond(
+            Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L))
+        .toString();
+  }
+}
