@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spyglass.pipeline.component.ComponentConfig;
 import dev.spyglass.pipeline.component.Endpoint;
+import dev.spyglass.pipeline.component.GoDuration;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.spyglass.server.config;
+package dev.spyglass.pipeline.component;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -11,14 +11,14 @@ import java.util.regex.Pattern;
  * m}, {@code h} — {@code 10s}, {@code 200ms}, {@code 1m30s}, {@code 1.5h}. A bare {@code 0} is
  * zero.
  */
-final class GoDuration {
+public final class GoDuration {
   private static final Pattern PART =
       Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
 
   private GoDuration() {}
 
   /** Parses {@code text}; throws {@link IllegalArgumentException} saying what was expected. */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     String value = text.strip();
     if (value.equals("0")) {
       return Duration.ZERO;
@@ -49,7 +49,7 @@ final class GoDuration {
   }
 
   /** The duration in a form {@link #parse} reads back. */
-  static String format(Duration duration) {
+  public static String format(Duration duration) {
     return duration.toNanos() + "ns";
   }
 
