@@ -26,6 +26,7 @@ public final class QueryApi {
     server.annotatedService().exceptionHandlers(errors).build(new ExportApi(stores, times));
     server.annotatedService().exceptionHandlers(errors).build(new JaegerApi(stores, times));
     server.annotatedService().exceptionHandlers(errors).build(new AggregateApi(stores, times));
+    server.annotatedService().exceptionHandlers(errors).build(new MetricsQueryApi(stores, times));
     server.serviceUnder(
         "/api/v1/",
         (ctx, req) ->
