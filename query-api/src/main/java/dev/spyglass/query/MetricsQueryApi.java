@@ -286,12 +286,7 @@ final class MetricsQueryApi {
     if (field.startsWith("resource.")) {
       return find(decoded.resource().getAttributesList(), field.substring("resource.".length()));
     }
-    if (field.startsWith("attributes.")) {
-      return find(attributes, field.substring("attributes.".length()));
-    }
-    throw ApiException.badRequest(
-        "invalid_group_by",
-        "group_by takes service.name, resource.<key> or attributes.<key>, not '" + field + "'");
+    return find(attributes, field.substring("attributes.".length())); // validated up front
   }
 
   private static String find(List<KeyValue> attributes, String key) {
