@@ -34,9 +34,11 @@ final class QueryParsing {
     StandardQueryParser parser = new StandardQueryParser(Partition.analyzer());
     parser.setAllowLeadingWildcard(false);
     parser.setDefaultOperator(StandardQueryConfigHandler.Operator.AND);
-    parser.setPointsConfigMap(NUMBERS);
+    Map<String, PointsConfig> points = new java.util.HashMap<>(NUMBERS);
+    String rewritten = numericAttributeRanges(elasticsearchRanges(text), points);
+    parser.setPointsConfigMap(points);
     try {
-      return parser.parse(elasticsearchRanges(text), "body");
+      return parser.parse(rewritten, "body");
     } catch (QueryNodeException | RuntimeException e) {
       throw new InvalidQueryException("cannot parse query '" + text + "': " + e.getMessage(), e);
     }
@@ -64,6 +66,26 @@ final class QueryParsing {
         out.append(c);
       }
     }
+    return out.toString();
+  }
+
+  private static final java.util.regex.Pattern ATTRIBUTE_RANGE =
+      java.util.regex.Pattern.compile(
+          "(?<![\\w.#])((?:attributes|resource)\\.[^\\s:()\"]+?)(?=(?:[<>]=?-?\\d)|(?::[\\[{]\\s*-?\\d[\\d.]*\\s+TO\\s+-?\\d))");
+
+  /**
+   * A range on an attribute ({@code attributes.http.response.status_code>=500}, or {@code :[500 TO
+   * 599]}) is a range on its number, indexed as {@code <name>#num} (docs/adr/0005).
+   */
+  static String numericAttributeRanges(String query, Map<String, PointsConfig> points) {
+    java.util.regex.Matcher matcher = ATTRIBUTE_RANGE.matcher(query);
+    StringBuilder out = new StringBuilder();
+    while (matcher.find()) {
+      String field = matcher.group(1) + DocumentBuilder.NUMERIC_SUFFIX;
+      points.put(field, new PointsConfig(decimals(), Double.class));
+      matcher.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(field));
+    }
+    matcher.appendTail(out);
     return out.toString();
   }
 

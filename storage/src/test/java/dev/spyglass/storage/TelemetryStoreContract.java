@@ -204,6 +204,23 @@ public abstract class TelemetryStoreContract {
                 .total())
         .isEqualTo(1);
     assertThat(search(Signal.TRACES, "trace_id:" + trace, T0, T0 + DAY, 10).total()).isEqualTo(2);
+    assertThat(
+            search(Signal.TRACES, "attributes.http.response.status_code:>=500", T0, T0 + DAY, 10)
+                .total())
+        .isEqualTo(1);
+    assertThat(
+            search(
+                    Signal.TRACES,
+                    "attributes.http.response.status_code:[200 TO 299]",
+                    T0,
+                    T0 + DAY,
+                    10)
+                .total())
+        .isEqualTo(2);
+    assertThat(
+            search(Signal.TRACES, "attributes.http.response.status_code:500", T0, T0 + DAY, 10)
+                .total())
+        .isEqualTo(1);
 
     List<StoredRecord> found = reader().trace(trace.toUpperCase(), T0 - DAY, T0 + DAY, 100);
     assertThat(found)
