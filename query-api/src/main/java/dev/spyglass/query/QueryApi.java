@@ -11,7 +11,17 @@ import java.util.function.Supplier;
  * export under {@code /api/v1}. Errors are JSON {@code {"error": {"code", "message"}}}.
  */
 public final class QueryApi {
+  private static final byte[] OPENAPI = openApi();
+
   private QueryApi() {}
+
+  private static byte[] openApi() {
+    try (java.io.InputStream in = QueryApi.class.getResourceAsStream("openapi.json")) {
+      return in.readAllBytes();
+    } catch (java.io.IOException | NullPointerException e) {
+      throw new IllegalStateException("missing resource openapi.json", e);
+    }
+  }
 
   /**
    * Adds the query API's routes to {@code server}; {@code store} is asked at request time (the
@@ -27,6 +37,13 @@ public final class QueryApi {
     server.annotatedService().exceptionHandlers(errors).build(new JaegerApi(stores, times));
     server.annotatedService().exceptionHandlers(errors).build(new AggregateApi(stores, times));
     server.annotatedService().exceptionHandlers(errors).build(new MetricsQueryApi(stores, times));
+    server.service(
+        "/api/v1/openapi.json",
+        (ctx, req) ->
+            com.linecorp.armeria.common.HttpResponse.of(
+                com.linecorp.armeria.common.HttpStatus.OK,
+                com.linecorp.armeria.common.MediaType.JSON_UTF_8,
+                OPENAPI));
     server.serviceUnder(
         "/api/v1/",
         (ctx, req) ->

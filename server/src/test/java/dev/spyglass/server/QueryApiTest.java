@@ -226,6 +226,27 @@ class QueryApiTest {
   }
 
   @Test
+  void openApiDocument_describesEveryEndpoint() throws Exception {
+    JsonNode openapi = JSON.readTree(spyglass.get("/api/v1/openapi.json").body());
+    assertThat(openapi.get("openapi").asText()).startsWith("3.");
+    assertThat(openapi.get("paths").fieldNames())
+        .toIterable()
+        .contains(
+            "/api/v1/{signal}/search",
+            "/api/v1/{signal}/aggregate",
+            "/api/v1/{signal}/export",
+            "/api/v1/traces/{trace_id}",
+            "/api/v1/metrics/query",
+            "/api/v1/fields",
+            "/api/services",
+            "/api/services/{service}/operations",
+            "/api/operations",
+            "/api/traces",
+            "/api/traces/{trace_id}",
+            "/api/dependencies");
+  }
+
+  @Test
   void fields_listWhatTheDataHas() throws Exception {
     JsonNode fields = getJson("/api/v1/fields?signal=logs", 200).get("fields");
     List<String> names = new ArrayList<>();
