@@ -85,8 +85,12 @@ final class ExportApi {
     long start = times.parse("start", params.string("start", null), end - 3_600_000_000_000L);
     Format format = Format.parse(params.string("format", "ndjson"));
     TelemetryStore store = stores.get();
-    // Parse now, so that a bad query is a 400 and not a broken stream.
-    dev.spyglass.storage.QueryTerms.of(q, "body");
+    // Run it once now, so that a refused query is a 400 and not a broken stream.
+    try {
+      store.reader().search(new SearchRequest(signal, q, start, end, 1, Optional.empty()));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
 
     ctx.clearRequestTimeout();
     HttpResponseWriter response = HttpResponse.streaming();

@@ -188,7 +188,8 @@ class CrashRecoveryProcessTest {
             defaults.walSegmentSize(),
             defaults.retention(),
             defaults.limits(),
-            new StoreConfig.Backpressure(defaults.backpressure().maxIndexingLag(), 0));
+            new StoreConfig.Backpressure(defaults.backpressure().maxIndexingLag(), 0),
+            StoreConfig.Query.DEFAULT);
     Map<String, List<StoredRecord>> byBody = new HashMap<>();
     try (TelemetryStore store =
         TelemetryStore.open(

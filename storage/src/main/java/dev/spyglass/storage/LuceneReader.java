@@ -42,16 +42,18 @@ final class LuceneReader implements TelemetryReader {
           new SortField(DocumentBuilder.POSITION, SortField.Type.LONG));
 
   private final PartitionSet partitions;
+  private final boolean leadingWildcard;
 
-  LuceneReader(PartitionSet partitions) {
+  LuceneReader(PartitionSet partitions, boolean leadingWildcard) {
     this.partitions = partitions;
+    this.leadingWildcard = leadingWildcard;
   }
 
   @Override
   public SearchResult search(SearchRequest request) throws IOException {
     Query query =
         new BooleanQuery.Builder()
-            .add(QueryParsing.parse(request.query()), BooleanClause.Occur.FILTER)
+            .add(QueryParsing.parse(request.query(), leadingWildcard), BooleanClause.Occur.FILTER)
             .add(
                 NumericDocValuesField.newSlowRangeQuery(
                     DocumentBuilder.TIMESTAMP, request.startNanos(), request.endNanos()),
@@ -116,7 +118,7 @@ final class LuceneReader implements TelemetryReader {
       throws IOException {
     Query filter =
         new BooleanQuery.Builder()
-            .add(QueryParsing.parse(query), BooleanClause.Occur.FILTER)
+            .add(QueryParsing.parse(query, leadingWildcard), BooleanClause.Occur.FILTER)
             .add(
                 NumericDocValuesField.newSlowRangeQuery(
                     DocumentBuilder.TIMESTAMP, startNanos, endNanos),

@@ -27,12 +27,17 @@ final class QueryParsing {
   private QueryParsing() {}
 
   static Query parse(String query) {
+    return parse(query, false);
+  }
+
+  /** As {@link #parse(String)}; {@code leadingWildcard} allows {@code *error}-style terms. */
+  static Query parse(String query, boolean leadingWildcard) {
     String text = query.strip();
     if (text.isEmpty() || text.equals("*") || text.equals("*:*")) {
       return MatchAllDocsQuery.INSTANCE;
     }
     StandardQueryParser parser = new StandardQueryParser(Partition.analyzer());
-    parser.setAllowLeadingWildcard(false);
+    parser.setAllowLeadingWildcard(leadingWildcard);
     parser.setDefaultOperator(StandardQueryConfigHandler.Operator.AND);
     Map<String, PointsConfig> points = new java.util.HashMap<>(NUMBERS);
     String rewritten = numericAttributeRanges(elasticsearchRanges(text), points);

@@ -11,13 +11,13 @@ public final class QueryTerms {
 
   /**
    * The analysed terms a query (Lucene syntax) matches in {@code field} (e.g. {@code body}); empty
-   * for queries without terms there.
+   * for queries without terms there. Parses leniently: what a store accepts is its own rule.
    *
    * @throws InvalidQueryException if the query cannot be parsed
    */
   public static Set<String> of(String query, String field) {
     Set<String> terms = new TreeSet<>();
-    QueryParsing.parse(query)
+    QueryParsing.parse(query, true)
         .visit(
             new QueryVisitor() {
               @Override

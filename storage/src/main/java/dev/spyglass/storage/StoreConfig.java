@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param retention how long, or how much, data is kept
  * @param limits caps on what one record may put into the index
  * @param backpressure when writes are refused (retryable) instead of filling memory or disk
+ * @param query what queries may do
  */
 public record StoreConfig(
     String path,
@@ -27,7 +28,8 @@ public record StoreConfig(
     long walSegmentSize,
     Retention retention,
     Limits limits,
-    Backpressure backpressure)
+    Backpressure backpressure,
+    Query query)
     implements ComponentConfig {
 
   /** Whether acknowledgement waits for fsync. */
@@ -57,6 +59,15 @@ public record StoreConfig(
    */
   public record Backpressure(long maxIndexingLag, long minFreeDisk) {}
 
+  /**
+   * @param allowLeadingWildcard allow {@code *error}-style terms, which scan every term of a field;
+   *     default false
+   */
+  public record Query(boolean allowLeadingWildcard) {
+    /** Leading wildcards refused. */
+    public static final Query DEFAULT = new Query(false);
+  }
+
   /** The defaults described above. */
   public static StoreConfig defaults() {
     return new StoreConfig(
@@ -68,7 +79,8 @@ public record StoreConfig(
         64L << 20,
         new Retention(Duration.ZERO, 0),
         new Limits(128, 4096),
-        new Backpressure(256L << 20, 512L << 20));
+        new Backpressure(256L << 20, 512L << 20),
+        StoreConfig.Query.DEFAULT);
   }
 
   @Override

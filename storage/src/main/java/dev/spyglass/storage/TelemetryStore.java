@@ -83,7 +83,7 @@ public final class TelemetryStore implements Closeable {
     replay(checkpoint);
     wal.onDurable(indexer::enqueue);
     indexer.start();
-    this.reader = new LuceneReader(partitions);
+    this.reader = new LuceneReader(partitions, config.query().allowLeadingWildcard());
     this.maintenance =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("spyglass-store-maintenance").daemon().unstarted(r));

@@ -55,7 +55,8 @@ class DiskFullTest {
             1 << 20,
             base.retention(),
             base.limits(),
-            new StoreConfig.Backpressure(64L << 20, 0));
+            new StoreConfig.Backpressure(64L << 20, 0),
+            StoreConfig.Query.DEFAULT);
     return TelemetryStore.open(
         config, LoggerFactory.getLogger("store"), MeterProvider.noop().get("t"));
   }

@@ -25,7 +25,8 @@ class LuceneStoreContractTest extends TelemetryStoreContract {
         1 << 20,
         defaults.retention(),
         defaults.limits(),
-        new StoreConfig.Backpressure(64L << 20, 0));
+        new StoreConfig.Backpressure(64L << 20, 0),
+        StoreConfig.Query.DEFAULT);
   }
 
   @BeforeEach

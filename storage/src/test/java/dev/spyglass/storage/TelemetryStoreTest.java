@@ -55,7 +55,8 @@ class TelemetryStoreTest {
         config.walSegmentSize(),
         retention,
         config.limits(),
-        config.backpressure());
+        config.backpressure(),
+        StoreConfig.Query.DEFAULT);
   }
 
   /** Every log body in the store, with how many times it appears. */
@@ -330,7 +331,8 @@ class TelemetryStoreTest {
             base.walSegmentSize(),
             base.retention(),
             base.limits(),
-            new StoreConfig.Backpressure(1 << 20, 0));
+            new StoreConfig.Backpressure(1 << 20, 0),
+            StoreConfig.Query.DEFAULT);
     String big = "y".repeat(200_000);
     try (TelemetryStore store = open(config)) {
       store.pauseIndexing(true);
@@ -411,6 +413,81 @@ class TelemetryStoreTest {
   }
 
   @Test
+  void leadingWildcards_areRefused_unlessEnabled() throws Exception {
+    StoreConfig base = LuceneStoreContractTest.config(dir);
+    try (TelemetryStore store = open(base)) {
+      store
+          .write(
+              Otlp.logs(
+                  "svc", Otlp.log(T0, SeverityNumber.SEVERITY_NUMBER_INFO, "connection reset")))
+          .join();
+      awaitCount(store, 1);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> count(store, "body:*eset"))
+          .isInstanceOf(InvalidQueryException.class);
+    }
+    StoreConfig enabled =
+        new StoreConfig(
+            base.path(),
+            base.durability(),
+            base.refreshInterval(),
+            base.commitInterval(),
+            base.partitionDuration(),
+            base.walSegmentSize(),
+            base.retention(),
+            base.limits(),
+            base.backpressure(),
+            new StoreConfig.Query(true));
+    try (TelemetryStore store = open(enabled)) {
+      assertThat(count(store, "body:*eset")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void searchPastItsTimeout_returnsPartialResults_flagged() throws Exception {
+    try (TelemetryStore store = open()) {
+      for (int day = 0; day < 3; day++) {
+        store
+            .write(
+                Otlp.logs(
+                    "svc",
+                    Otlp.log(T0 + day * DAY, SeverityNumber.SEVERITY_NUMBER_INFO, "day " + day)))
+            .join();
+      }
+      awaitCount(store, 3);
+      SearchResult result =
+          store
+              .reader()
+              .search(
+                  new SearchRequest(
+                      Signal.LOGS,
+                      "*",
+                      Long.MIN_VALUE,
+                      Long.MAX_VALUE,
+                      10,
+                      Optional.empty(),
+                      false,
+                      Duration.ofNanos(1)));
+      assertThat(result.partial()).isTrue();
+      assertThat(result.hits().size()).isLessThan(3);
+      SearchResult complete =
+          store
+              .reader()
+              .search(
+                  new SearchRequest(
+                      Signal.LOGS,
+                      "*",
+                      Long.MIN_VALUE,
+                      Long.MAX_VALUE,
+                      10,
+                      Optional.empty(),
+                      false,
+                      Duration.ofSeconds(10)));
+      assertThat(complete.partial()).isFalse();
+      assertThat(complete.hits()).hasSize(3);
+    }
+  }
+
+  @Test
   void lowDisk_refusesWrites_asRetryable() throws Exception {
     StoreConfig base = LuceneStoreContractTest.config(dir);
     StoreConfig config =
@@ -423,7 +500,8 @@ class TelemetryStoreTest {
             base.walSegmentSize(),
             base.retention(),
             base.limits(),
-            new StoreConfig.Backpressure(64L << 20, Long.MAX_VALUE));
+            new StoreConfig.Backpressure(64L << 20, Long.MAX_VALUE),
+            StoreConfig.Query.DEFAULT);
     try (TelemetryStore store = open(config)) {
       await().until(() -> !store.health().ready());
       assertThat(
