@@ -1,6 +1,12 @@
 package dev.spyglass.server;
 
 import dev.spyglass.pipeline.service.Factories;
+import dev.spyglass.processor.attributes.AttributesProcessorFactory;
+import dev.spyglass.processor.attributes.ResourceProcessorFactory;
+import dev.spyglass.processor.batch.BatchProcessorFactory;
+import dev.spyglass.processor.memorylimiter.MemoryLimiterFactory;
+import dev.spyglass.processor.redaction.RedactionProcessorFactory;
+import dev.spyglass.processor.sampling.ProbabilisticSamplerFactory;
 import dev.spyglass.receiver.otlp.OtlpReceiverFactory;
 import dev.spyglass.server.api.ApiExtensionFactory;
 import dev.spyglass.server.debug.DebugExporterFactory;
@@ -12,11 +18,21 @@ public final class ComponentRegistry {
 
   /** Every built-in receiver, processor, exporter and extension factory. */
   public static Factories factories() {
-    return Factories.builder()
+    return register(Factories.builder()).build();
+  }
+
+  /** Adds every built-in factory to {@code builder} (tests add their own beside them). */
+  public static Factories.Builder register(Factories.Builder builder) {
+    return builder
         .receiver(new OtlpReceiverFactory())
         .exporter(new DebugExporterFactory())
         .exporter(new SpyglassExporterFactory())
-        .extension(new ApiExtensionFactory())
-        .build();
+        .processor(new MemoryLimiterFactory())
+        .processor(new BatchProcessorFactory())
+        .processor(new AttributesProcessorFactory())
+        .processor(new ResourceProcessorFactory())
+        .processor(new RedactionProcessorFactory())
+        .processor(new ProbabilisticSamplerFactory())
+        .extension(new ApiExtensionFactory());
   }
 }
