@@ -23,9 +23,22 @@ public final class InvalidConfigException extends RuntimeException {
     this.path = List.copyOf(path);
   }
 
-  /** For the value under the dotted key {@code key} (e.g. {@code protocols.grpc.endpoint}). */
+  /**
+   * For the value under the dotted key {@code key} (e.g. {@code protocols.grpc.endpoint}); a
+   * numeric segment is a list index ({@code actions.0.key}).
+   */
   public InvalidConfigException(String key, String message) {
-    this(List.of((Object[]) key.split("\\.")), message);
+    this(segments(key), message);
+  }
+
+  private static List<Object> segments(String key) {
+    return java.util.Arrays.stream(key.split("\\."))
+        .map(
+            s ->
+                s.chars().allMatch(Character::isDigit) && !s.isEmpty()
+                    ? (Object) Integer.valueOf(s)
+                    : s)
+        .toList();
   }
 
   /** The path of the offending value. */
