@@ -6,6 +6,7 @@ import dev.spyglass.processor.attributes.ResourceProcessorFactory;
 import dev.spyglass.processor.batch.BatchProcessorFactory;
 import dev.spyglass.processor.memorylimiter.MemoryLimiterFactory;
 import dev.spyglass.processor.redaction.RedactionProcessorFactory;
+import dev.spyglass.processor.resourcedetection.ResourceDetectionFactory;
 import dev.spyglass.processor.sampling.ProbabilisticSamplerFactory;
 import dev.spyglass.receiver.otlp.OtlpReceiverFactory;
 import dev.spyglass.server.api.ApiExtensionFactory;
@@ -33,6 +34,7 @@ public final class ComponentRegistry {
         .processor(new ResourceProcessorFactory())
         .processor(new RedactionProcessorFactory())
         .processor(new ProbabilisticSamplerFactory())
+        .processor(new ResourceDetectionFactory())
         .extension(new ApiExtensionFactory());
   }
 }
