@@ -4,6 +4,7 @@ import dev.spyglass.pipeline.service.Factories;
 import dev.spyglass.processor.attributes.AttributesProcessorFactory;
 import dev.spyglass.processor.attributes.ResourceProcessorFactory;
 import dev.spyglass.processor.batch.BatchProcessorFactory;
+import dev.spyglass.processor.filter.FilterProcessorFactory;
 import dev.spyglass.processor.memorylimiter.MemoryLimiterFactory;
 import dev.spyglass.processor.redaction.RedactionProcessorFactory;
 import dev.spyglass.processor.resourcedetection.ResourceDetectionFactory;
@@ -35,6 +36,7 @@ public final class ComponentRegistry {
         .processor(new RedactionProcessorFactory())
         .processor(new ProbabilisticSamplerFactory())
         .processor(new ResourceDetectionFactory())
+        .processor(new FilterProcessorFactory())
         .extension(new ApiExtensionFactory());
   }
 }

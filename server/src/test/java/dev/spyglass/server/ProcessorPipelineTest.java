@@ -99,7 +99,7 @@ class ProcessorPipelineTest {
   private static String log(String service, String body, String attributes) {
     return "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\""
         + service
-        + "\"}},{\"key\":\"host.name\",\"value\":{\"stringValue\":\"web-1\"}}]},\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"stringValue\":\""
+        + "\"}},{\"key\":\"host.name\",\"value\":{\"stringValue\":\"web-1\"}}]},\"scopeLogs\":[{\"logRecords\":[{\"severityNumber\":9,\"body\":{\"stringValue\":\""
         + body
         + "\"},\"attributes\":["
         + attributes
@@ -348,6 +348,69 @@ class ProcessorPipelineTest {
               assertThat(response.headers().firstValue("retry-after")).isPresent();
             });
     assertThat(exporter().received()).isEmpty();
+  }
+
+  @Test
+  void filter_dropsMatchingLogRecords_andKeepsTheRest() throws Exception {
+    start(
+        """
+        filter:
+          error_mode: ignore
+          logs:
+            log_record:
+              - 'IsMatch(body, "healthz")'
+              - 'severity_number < SEVERITY_NUMBER_INFO and resource.attributes["service.name"] == "checkout"'
+              - 'attributes["size"] > 10'
+        """,
+        "logs",
+        "filter");
+    assertThat(send("logs", log("checkout", "GET /healthz 200", "")).statusCode()).isEqualTo(200);
+    assertThat(send("logs", log("checkout", "payment accepted", attr("size", "big"))).statusCode())
+        .isEqualTo(200);
+    assertThat(exporter().received()).hasSize(1);
+    assertThat(receivedLogs())
+        .extracting(r -> r.getBody().getStringValue())
+        .containsExactly("payment accepted");
+  }
+
+  @Test
+  void filter_withErrorModePropagate_refusesWhatItCannotEvaluate() throws Exception {
+    start("filter: { logs: { log_record: ['attributes[\"size\"] > 10'] } }", "logs", "filter");
+    HttpResponse<String> response = send("logs", log("checkout", "x", attr("size", "big")));
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("is a string, which cannot be ordered");
+  }
+
+  @Test
+  void filter_dropsSpansAndSpanEvents() throws Exception {
+    start(
+        """
+        filter:
+          traces:
+            span: ['name == "GET /healthz"', 'duration < 1000']
+            spanevent: ['name == "cache.miss"']
+        """,
+        "traces",
+        "filter");
+    String spans =
+        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
+            + "{\"traceId\":\"%032x\",\"spanId\":\"%016x\",\"name\":\"GET /healthz\",\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"5000\"},"
+                .formatted(1, 1)
+            + "{\"traceId\":\"%032x\",\"spanId\":\"%016x\",\"name\":\"tiny\",\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"10\"},"
+                .formatted(2, 2)
+            + "{\"traceId\":\"%032x\",\"spanId\":\"%016x\",\"name\":\"GET /cart\",\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"5000\","
+                .formatted(3, 3)
+            + "\"events\":[{\"name\":\"cache.miss\"},{\"name\":\"db.query\"}]}]}]}]}";
+    assertThat(send("traces", spans).statusCode()).isEqualTo(200);
+    Span kept =
+        ((Traces) exporter().received().getFirst())
+            .request()
+            .getResourceSpans(0)
+            .getScopeSpans(0)
+            .getSpans(0);
+    assertThat(exporter().received().getFirst().itemCount()).isEqualTo(1);
+    assertThat(kept.getName()).isEqualTo("GET /cart");
+    assertThat(kept.getEventsList()).extracting(Span.Event::getName).containsExactly("db.query");
   }
 
   @Test
