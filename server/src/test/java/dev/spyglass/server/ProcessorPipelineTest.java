@@ -414,6 +414,47 @@ class ProcessorPipelineTest {
   }
 
   @Test
+  void tailSampling_keepsWholeErrorTraces_fromYaml() throws Exception {
+    start(
+        """
+        tail_sampling:
+          decision_wait: 300ms
+          num_traces: 1000
+          policies:
+            - { name: errors, type: status_code, status_code: { status_codes: [ERROR] } }
+            - { name: slow, type: latency, latency: { threshold_ms: 1000 } }
+        """,
+        "traces",
+        "tail_sampling");
+    String spans =
+        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
+            + "{\"traceId\":\"%032x\",\"spanId\":\"%016x\",\"name\":\"root\",\"status\":{\"code\":0}},"
+                .formatted(1, 1)
+            + "{\"traceId\":\"%032x\",\"spanId\":\"%016x\",\"name\":\"child\",\"status\":{\"code\":2}},"
+                .formatted(1, 2)
+            + "{\"traceId\":\"%032x\",\"spanId\":\"%016x\",\"name\":\"fine\",\"status\":{\"code\":0}}"
+                .formatted(2, 3)
+            + "]}]}]}";
+    assertThat(send("traces", spans).statusCode()).isEqualTo(200);
+    org.awaitility.Awaitility.await().until(() -> !exporter().received().isEmpty());
+    Thread.sleep(500);
+    List<String> names = new ArrayList<>();
+    exporter()
+        .received()
+        .forEach(
+            b ->
+                ((Traces) b)
+                    .request()
+                    .getResourceSpansList()
+                    .forEach(
+                        r ->
+                            r.getScopeSpansList()
+                                .forEach(
+                                    s -> s.getSpansList().forEach(sp -> names.add(sp.getName())))));
+    assertThat(names).containsExactlyInAnyOrder("root", "child");
+  }
+
+  @Test
   void configErrors_nameTheKey() {
     assertConfigError(
         "memory_limiter: { limit_mib: 100, limit_percentage: 50 }",
