@@ -2,12 +2,13 @@ package dev.spyglass.pipeline.component;
 
 import java.util.Locale;
 
-/** The four kinds of component, named as the top-level sections of a configuration file. */
+/** The kinds of component, named as the top-level sections of a configuration file. */
 public enum ComponentKind {
   RECEIVER,
   PROCESSOR,
   EXPORTER,
-  EXTENSION;
+  EXTENSION,
+  CONNECTOR;
 
   /** {@code receiver}, {@code processor}, {@code exporter} or {@code extension}. */
   public String singular() {

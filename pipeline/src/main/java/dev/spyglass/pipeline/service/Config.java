@@ -17,6 +17,7 @@ import java.util.Map;
  * @param processors processor configurations by id
  * @param exporters exporter configurations by id
  * @param extensions extension configurations by id
+ * @param connectors connector configurations by id
  * @param service the service section
  */
 public record Config(
@@ -24,6 +25,7 @@ public record Config(
     Map<ComponentId, ComponentConfig> processors,
     Map<ComponentId, ComponentConfig> exporters,
     Map<ComponentId, ComponentConfig> extensions,
+    Map<ComponentId, ComponentConfig> connectors,
     ServiceConfig service) {
 
   public Config {
@@ -31,6 +33,7 @@ public record Config(
     processors = ordered(processors);
     exporters = ordered(exporters);
     extensions = ordered(extensions);
+    connectors = ordered(connectors);
     requireNonNull(service, "service");
   }
 
@@ -41,6 +44,7 @@ public record Config(
       case PROCESSOR -> processors;
       case EXPORTER -> exporters;
       case EXTENSION -> extensions;
+      case CONNECTOR -> connectors;
     };
   }
 

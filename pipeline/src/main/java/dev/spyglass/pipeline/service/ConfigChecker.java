@@ -4,6 +4,7 @@ import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.component.ComponentFactory;
 import dev.spyglass.pipeline.component.ComponentId;
 import dev.spyglass.pipeline.component.ComponentKind;
+import dev.spyglass.pipeline.component.ConnectorFactory;
 import dev.spyglass.pipeline.component.ExporterFactory;
 import dev.spyglass.pipeline.component.InvalidConfigException;
 import dev.spyglass.pipeline.component.ProcessorFactory;
@@ -41,6 +42,30 @@ final class ConfigChecker {
           "at least one pipeline is required, e.g. 'logs: {receivers: [otlp], exporters: [debug]}'");
     }
     pipelines.forEach(this::checkPipeline);
+    checkConnectors(pipelines);
+  }
+
+  /** A connector must be the exporter of some pipeline and the receiver of another. */
+  private void checkConnectors(Map<PipelineId, PipelineConfig> pipelines) {
+    for (ComponentId id : config.connectors().keySet()) {
+      for (ComponentKind kind : List.of(ComponentKind.RECEIVER, ComponentKind.EXPORTER)) {
+        if (config.components(kind).containsKey(id)) {
+          throw new InvalidConfigException(
+              List.of("connectors", id.toString()),
+              "'" + id + "' is defined both as a connector and as a " + kind.singular());
+        }
+      }
+      boolean exported = pipelines.values().stream().anyMatch(p -> p.exporters().contains(id));
+      boolean received = pipelines.values().stream().anyMatch(p -> p.receivers().contains(id));
+      if (exported != received) {
+        throw new InvalidConfigException(
+            List.of("connectors", id.toString()),
+            "connector '"
+                + id
+                + "' must be the exporter of one pipeline and the receiver of another; it is only "
+                + (exported ? "an exporter" : "a receiver"));
+      }
+    }
   }
 
   private void checkPipeline(PipelineId id, PipelineConfig pipeline) {
@@ -62,15 +87,20 @@ final class ConfigChecker {
       PipelineId pipeline, List<ComponentId> ids, ComponentKind kind, List<Object> path) {
     for (int i = 0; i < ids.size(); i++) {
       List<Object> itemPath = append(path, i);
-      ComponentFactory<?> factory = requireDefined(kind, ids.get(i), itemPath);
-      Set<Signal> supported = signals(factory);
+      boolean connector =
+          kind != ComponentKind.PROCESSOR && config.connectors().containsKey(ids.get(i));
+      ComponentFactory<?> factory =
+          requireDefined(connector ? ComponentKind.CONNECTOR : kind, ids.get(i), itemPath);
+      Set<Signal> supported = signals(factory, kind);
       if (!supported.contains(pipeline.signal())) {
         throw new InvalidConfigException(
             itemPath,
-            kind.singular()
+            (connector ? "connector" : kind.singular())
                 + " '"
                 + ids.get(i)
-                + "' does not support "
+                + (connector && kind == ComponentKind.RECEIVER
+                    ? "' does not emit "
+                    : "' does not support ")
                 + pipeline.signal().configName()
                 + " (it supports "
                 + supported.stream().map(Signal::configName).sorted().toList()
@@ -113,8 +143,9 @@ final class ConfigChecker {
     }
   }
 
-  private static Set<Signal> signals(ComponentFactory<?> factory) {
+  private static Set<Signal> signals(ComponentFactory<?> factory, ComponentKind usedAs) {
     return switch (factory) {
+      case ConnectorFactory<?> f -> usedAs == ComponentKind.RECEIVER ? f.produces() : f.consumes();
       case ReceiverFactory<?> f -> f.signals();
       case ProcessorFactory<?> f -> f.signals();
       case ExporterFactory<?> f -> f.signals();

@@ -61,6 +61,11 @@ public final class Factories {
       return add(ComponentKind.EXPORTER, factory);
     }
 
+    /** Adds a connector factory. */
+    public Builder connector(dev.spyglass.pipeline.component.ConnectorFactory<?> factory) {
+      return add(ComponentKind.CONNECTOR, factory);
+    }
+
     /** Adds an extension factory. */
     public Builder extension(ExtensionFactory<?> factory) {
       return add(ComponentKind.EXTENSION, factory);

@@ -10,6 +10,8 @@ import dev.spyglass.pipeline.component.ComponentFactory;
 import dev.spyglass.pipeline.component.ComponentId;
 import dev.spyglass.pipeline.component.ComponentKind;
 import dev.spyglass.pipeline.component.ComponentSettings;
+import dev.spyglass.pipeline.component.Connector;
+import dev.spyglass.pipeline.component.ConnectorFactory;
 import dev.spyglass.pipeline.component.Consumers;
 import dev.spyglass.pipeline.component.Exporter;
 import dev.spyglass.pipeline.component.ExporterFactory;
@@ -17,6 +19,7 @@ import dev.spyglass.pipeline.component.Extension;
 import dev.spyglass.pipeline.component.ExtensionFactory;
 import dev.spyglass.pipeline.component.Health;
 import dev.spyglass.pipeline.component.Host;
+import dev.spyglass.pipeline.component.InvalidConfigException;
 import dev.spyglass.pipeline.component.Processor;
 import dev.spyglass.pipeline.component.ProcessorFactory;
 import dev.spyglass.pipeline.component.ReceiverFactory;
@@ -24,10 +27,12 @@ import io.opentelemetry.api.metrics.MeterProvider;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,9 +187,13 @@ public final class Service implements Host {
     private final MeterProvider meterProvider;
     private final Map<ComponentId, Extension> extensions = new LinkedHashMap<>();
     private final Map<ComponentId, Exporter> exporters = new LinkedHashMap<>();
-    private final List<Running> processors = new ArrayList<>();
+    private final Map<ComponentId, Connector> connectors = new LinkedHashMap<>();
+    private final Map<PipelineId, TelemetryConsumer> entries = new LinkedHashMap<>();
+    private final Set<PipelineId> building = new HashSet<>();
+    // Creation order is downstream first: it is the start order, and its reverse the shutdown
+    // order, so data always has somewhere to go — also through connectors.
+    private final List<Running> created = new ArrayList<>();
     private final List<Running> receivers = new ArrayList<>();
-    private final List<Running> others = new ArrayList<>();
 
     Builder(Config config, Factories factories, MeterProvider meterProvider) {
       this.config = config;
@@ -199,8 +208,9 @@ public final class Service implements Host {
         Extension extension =
             createExtension(factory, settings, config(ComponentKind.EXTENSION, id));
         extensions.put(id, extension);
-        others.add(new Running(settings, extension));
+        created.add(new Running(settings, extension));
       }
+      config.service().pipelines().keySet().forEach(this::entry);
       Map<ComponentId, Map<Signal, List<TelemetryConsumer>>> receiverTargets =
           new LinkedHashMap<>();
       config
@@ -208,28 +218,46 @@ public final class Service implements Host {
           .pipelines()
           .forEach(
               (pipelineId, pipeline) -> {
-                TelemetryConsumer entry = buildPipeline(pipelineId, pipeline);
                 for (ComponentId receiver : pipeline.receivers()) {
-                  receiverTargets
-                      .computeIfAbsent(receiver, r -> new EnumMap<>(Signal.class))
-                      .computeIfAbsent(pipelineId.signal(), s -> new ArrayList<>())
-                      .add(entry);
+                  if (!isConnector(receiver)) {
+                    receiverTargets
+                        .computeIfAbsent(receiver, r -> new EnumMap<>(Signal.class))
+                        .computeIfAbsent(pipelineId.signal(), s -> new ArrayList<>())
+                        .add(entries.get(pipelineId));
+                  }
                 }
               });
       receiverTargets.forEach(this::createReceiver);
-      List<Running> startOrder = new ArrayList<>(others);
-      startOrder.addAll(processors);
+      List<Running> startOrder = new ArrayList<>(created);
       startOrder.addAll(receivers);
       return new Service(extensions, exporters, startOrder);
     }
 
-    /** Creates the pipeline's exporters (if new) and processors; returns its entry consumer. */
-    private TelemetryConsumer buildPipeline(PipelineId pipelineId, PipelineConfig pipeline) {
-      List<TelemetryConsumer> pipelineExporters = new ArrayList<>();
-      for (ComponentId id : pipeline.exporters()) {
-        pipelineExporters.add(exporters.computeIfAbsent(id, this::createExporter));
+    private boolean isConnector(ComponentId id) {
+      return config.connectors().containsKey(id);
+    }
+
+    /**
+     * The entry consumer of a pipeline, building it (and, first, every connector and pipeline
+     * downstream of it) if needed.
+     */
+    private TelemetryConsumer entry(PipelineId pipelineId) {
+      TelemetryConsumer built = entries.get(pipelineId);
+      if (built != null) {
+        return built;
       }
-      TelemetryConsumer next = FanOutConsumer.of(pipelineExporters);
+      if (!building.add(pipelineId)) {
+        throw new InvalidConfigException(
+            List.of("service", "pipelines", pipelineId.toString()),
+            "connectors form a cycle through pipeline '" + pipelineId + "'");
+      }
+      PipelineConfig pipeline = config.service().pipelines().get(pipelineId);
+      List<TelemetryConsumer> outputs = new ArrayList<>();
+      for (ComponentId id : pipeline.exporters()) {
+        outputs.add(
+            isConnector(id) ? connector(id) : exporters.computeIfAbsent(id, this::createExporter));
+      }
+      TelemetryConsumer next = FanOutConsumer.of(outputs);
       List<ComponentId> ids = pipeline.processors();
       // Created last to first, each handed its successor; started in that order too.
       for (int i = ids.size() - 1; i >= 0; i--) {
@@ -240,17 +268,49 @@ public final class Service implements Host {
         Processor processor =
             createProcessor(
                 factory, settings, config(ComponentKind.PROCESSOR, id), pipelineId.signal(), next);
-        processors.add(new Running(settings, processor));
+        created.add(new Running(settings, processor));
         next = processor;
       }
+      building.remove(pipelineId);
+      entries.put(pipelineId, next);
       return next;
+    }
+
+    /** The connector {@code id}, created after every pipeline it feeds. */
+    private Connector connector(ComponentId id) {
+      Connector existing = connectors.get(id);
+      if (existing != null) {
+        return existing;
+      }
+      Map<Signal, List<TelemetryConsumer>> targets = new EnumMap<>(Signal.class);
+      config
+          .service()
+          .pipelines()
+          .forEach(
+              (pipelineId, pipeline) -> {
+                if (pipeline.receivers().contains(id)) {
+                  targets
+                      .computeIfAbsent(pipelineId.signal(), s -> new ArrayList<>())
+                      .add(entry(pipelineId));
+                }
+              });
+      Map<Signal, TelemetryConsumer> bySignal = new EnumMap<>(Signal.class);
+      targets.forEach((signal, entries) -> bySignal.put(signal, FanOutConsumer.of(entries)));
+      ComponentSettings settings = settings(ComponentKind.CONNECTOR, id, Optional.empty());
+      ConnectorFactory<?> factory = factory(ComponentKind.CONNECTOR, id);
+      Connector connector =
+          createConnector(
+              factory, settings, config(ComponentKind.CONNECTOR, id), Consumers.of(bySignal));
+      connectors.put(id, connector);
+      created.add(new Running(settings, connector));
+      return connector;
     }
 
     private Exporter createExporter(ComponentId id) {
       ComponentSettings settings = settings(ComponentKind.EXPORTER, id, Optional.empty());
       ExporterFactory<?> factory = factory(ComponentKind.EXPORTER, id);
       Exporter exporter = createExporter(factory, settings, config(ComponentKind.EXPORTER, id));
-      others.add(new Running(settings, exporter));
+      created.add(new Running(settings, exporter));
       return exporter;
     }
 
@@ -294,6 +354,14 @@ public final class Service implements Host {
     private static <C extends ComponentConfig> Exporter createExporter(
         ExporterFactory<C> factory, ComponentSettings settings, ComponentConfig config) {
       return factory.create(settings, factory.configType().cast(config));
+    }
+
+    private static <C extends ComponentConfig> Connector createConnector(
+        ConnectorFactory<C> factory,
+        ComponentSettings settings,
+        ComponentConfig config,
+        Consumers next) {
+      return factory.create(settings, factory.configType().cast(config), next);
     }
 
     private static <C extends ComponentConfig> Processor createProcessor(

@@ -66,6 +66,7 @@ public final class TestConfigs {
         components.get(ComponentKind.PROCESSOR),
         components.get(ComponentKind.EXPORTER),
         components.get(ComponentKind.EXTENSION),
+        components.get(ComponentKind.CONNECTOR),
         new ServiceConfig(extensions, pipelines));
   }
 

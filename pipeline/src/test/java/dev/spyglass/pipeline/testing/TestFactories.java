@@ -44,6 +44,7 @@ public final class TestFactories {
         .receiver(receiverFactory("logsonly", EnumSet.of(Signal.LOGS)))
         .processor(processorFactory())
         .exporter(exporterFactory())
+        .connector(connectorFactory())
         .extension(extensionFactory());
   }
 
@@ -148,6 +149,64 @@ public final class TestFactories {
         return exporter;
       }
     };
+  }
+
+  /** {@code testconn}: passes each batch on to the pipelines of its signal that receive from it. */
+  private dev.spyglass.pipeline.component.ConnectorFactory<TestComponentConfig> connectorFactory() {
+    return new dev.spyglass.pipeline.component.ConnectorFactory<>() {
+      @Override
+      public String type() {
+        return "testconn";
+      }
+
+      @Override
+      public Class<TestComponentConfig> configType() {
+        return TestComponentConfig.class;
+      }
+
+      @Override
+      public TestComponentConfig defaultConfig() {
+        return DEFAULT;
+      }
+
+      @Override
+      public Set<Signal> consumes() {
+        return EnumSet.allOf(Signal.class);
+      }
+
+      @Override
+      public Set<Signal> produces() {
+        return EnumSet.allOf(Signal.class);
+      }
+
+      @Override
+      public dev.spyglass.pipeline.component.Connector create(
+          ComponentSettings settings, TestComponentConfig config, Consumers next) {
+        return new TestConnector(settings, config, lifecycle, next);
+      }
+    };
+  }
+
+  private static final class TestConnector extends TestComponent
+      implements dev.spyglass.pipeline.component.Connector {
+    private final Consumers next;
+
+    TestConnector(
+        ComponentSettings settings,
+        TestComponentConfig config,
+        LifecycleLog lifecycle,
+        Consumers next) {
+      super(settings, config, lifecycle);
+      this.next = next;
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> consume(
+        dev.spyglass.pipeline.Telemetry batch) {
+      return next.forSignal(batch.signal())
+          .map(consumer -> consumer.consume(batch))
+          .orElseGet(() -> java.util.concurrent.CompletableFuture.completedFuture(null));
+    }
   }
 
   private ExtensionFactory<TestComponentConfig> extensionFactory() {

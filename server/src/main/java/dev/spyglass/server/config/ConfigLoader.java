@@ -41,7 +41,7 @@ public final class ConfigLoader {
 
   private static final String DEFAULT_RESOURCE = "/dev/spyglass/server/default-config.yaml";
   private static final List<String> SECTIONS =
-      List.of("receivers", "processors", "exporters", "extensions", "service");
+      List.of("receivers", "processors", "exporters", "connectors", "extensions", "service");
   private static final Set<String> SERVICE_KEYS = Set.of("extensions", "pipelines");
   private static final Set<String> PIPELINE_KEYS = Set.of("receivers", "processors", "exporters");
 
@@ -118,6 +118,7 @@ public final class ConfigLoader {
             components.get(ComponentKind.PROCESSOR),
             components.get(ComponentKind.EXPORTER),
             components.get(ComponentKind.EXTENSION),
+            components.get(ComponentKind.CONNECTOR),
             service(document));
     try {
       Service.check(config, factories);

@@ -89,8 +89,8 @@ class ConfigLoaderTest {
 
   @Test
   void unknownSection_isNamed() {
-    assertError(VALID + "connectors: {}\n")
-        .hasMessageContaining("test.yaml:24:1: connectors: unknown section 'connectors'");
+    assertError(VALID + "exporterz: {}\n")
+        .hasMessageContaining("test.yaml:24:1: exporterz: unknown section 'exporterz'");
   }
 
   @Test
