@@ -9,6 +9,7 @@ import dev.spyglass.processor.memorylimiter.MemoryLimiterFactory;
 import dev.spyglass.processor.redaction.RedactionProcessorFactory;
 import dev.spyglass.processor.resourcedetection.ResourceDetectionFactory;
 import dev.spyglass.processor.sampling.ProbabilisticSamplerFactory;
+import dev.spyglass.processor.spanmetrics.SpanMetricsConnectorFactory;
 import dev.spyglass.processor.tailsampling.TailSamplingFactory;
 import dev.spyglass.receiver.otlp.OtlpReceiverFactory;
 import dev.spyglass.server.api.ApiExtensionFactory;
@@ -39,6 +40,7 @@ public final class ComponentRegistry {
         .processor(new ResourceDetectionFactory())
         .processor(new FilterProcessorFactory())
         .processor(new TailSamplingFactory())
+        .connector(new SpanMetricsConnectorFactory())
         .extension(new ApiExtensionFactory());
   }
 }

@@ -2,6 +2,7 @@ package dev.spyglass.pipeline.service;
 
 import dev.spyglass.pipeline.component.ComponentFactory;
 import dev.spyglass.pipeline.component.ComponentKind;
+import dev.spyglass.pipeline.component.ConnectorFactory;
 import dev.spyglass.pipeline.component.ExporterFactory;
 import dev.spyglass.pipeline.component.ExtensionFactory;
 import dev.spyglass.pipeline.component.ProcessorFactory;
@@ -62,7 +63,7 @@ public final class Factories {
     }
 
     /** Adds a connector factory. */
-    public Builder connector(dev.spyglass.pipeline.component.ConnectorFactory<?> factory) {
+    public Builder connector(ConnectorFactory<?> factory) {
       return add(ComponentKind.CONNECTOR, factory);
     }
 
