@@ -24,25 +24,35 @@ final class InProcessSpyglass implements AutoCloseable {
   final HttpClient http = HttpClient.newHttpClient();
   private final Service service;
 
+  /** The default shape: every signal from OTLP into the store. */
+  static final String EVERY_SIGNAL_TO_THE_STORE =
+      """
+      receivers:
+        otlp: { protocols: { http: { endpoint: 127.0.0.1:%1$d } } }
+      exporters:
+        spyglass: { path: %2$s, refresh_interval: 100ms }
+      extensions:
+        api: { endpoint: 127.0.0.1:%3$d }
+      service:
+        extensions: [api]
+        pipelines:
+          logs: { receivers: [otlp], exporters: [spyglass] }
+          traces: { receivers: [otlp], exporters: [spyglass] }
+          metrics: { receivers: [otlp], exporters: [spyglass] }
+      """;
+
   InProcessSpyglass(Path data) throws IOException {
+    this(data, EVERY_SIGNAL_TO_THE_STORE);
+  }
+
+  /**
+   * Spyglass built from {@code yamlTemplate}, whose {@code %1$d} is the OTLP/HTTP port, {@code
+   * %2$s} the data directory and {@code %3$d} the API port.
+   */
+  InProcessSpyglass(Path data, String yamlTemplate) throws IOException {
     api = SpyglassProcess.freePort();
     otlpHttp = SpyglassProcess.freePort();
-    String yaml =
-        """
-        receivers:
-          otlp: { protocols: { http: { endpoint: 127.0.0.1:%d } } }
-        exporters:
-          spyglass: { path: %s, refresh_interval: 100ms }
-        extensions:
-          api: { endpoint: 127.0.0.1:%d }
-        service:
-          extensions: [api]
-          pipelines:
-            logs: { receivers: [otlp], exporters: [spyglass] }
-            traces: { receivers: [otlp], exporters: [spyglass] }
-            metrics: { receivers: [otlp], exporters: [spyglass] }
-        """
-            .formatted(otlpHttp, data, api);
+    String yaml = yamlTemplate.formatted(otlpHttp, data, api);
     service =
         Service.create(
             ConfigLoader.create(ComponentRegistry.factories()).parse(yaml, "test.yaml"),

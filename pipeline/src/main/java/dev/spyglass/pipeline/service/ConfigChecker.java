@@ -102,7 +102,7 @@ final class ConfigChecker {
                     ? "' does not emit "
                     : "' does not support ")
                 + pipeline.signal().configName()
-                + " (it supports "
+                + (connector && kind == ComponentKind.RECEIVER ? " (it emits " : " (it supports ")
                 + supported.stream().map(Signal::configName).sorted().toList()
                 + ")");
       }
