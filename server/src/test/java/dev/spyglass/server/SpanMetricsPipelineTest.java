@@ -117,7 +117,7 @@ class SpanMetricsPipelineTest {
               spyglass
                   .get(
                       "/api/v1/metrics/query?name=traces.span.metrics.duration&agg=p50"
-                          + "&q=attributes.span.name:%22GET%20%2Fcart%22"
+                          + "&q=service.name:checkout%20AND%20attributes.span.name:%22GET%20%2Fcart%22"
                           + range)
                   .body());
       double median = p50.get("series").get(0).get("points").get(0).get("value").asDouble();
