@@ -192,6 +192,19 @@ class ProcessorPipelineTest {
   }
 
   @Test
+  void resourceDetection_addsSystemAndProcess_keepsWhatTheSenderSet() throws Exception {
+    start("resourcedetection: { detectors: [system, process] }", "logs", "resourcedetection");
+    assertThat(send("logs", log("checkout", "hi", "")).statusCode()).isEqualTo(200);
+    Map<String, AnyValue> resource =
+        ((Logs) exporter().received().getFirst())
+            .request().getResourceLogs(0).getResource().getAttributesList().stream()
+                .collect(Collectors.toMap(KeyValue::getKey, KeyValue::getValue));
+    assertThat(resource.get("host.name").getStringValue()).isEqualTo("web-1");
+    assertThat(resource.get("os.type").getStringValue()).isEqualTo("linux");
+    assertThat(resource.get("process.pid").getIntValue()).isEqualTo(ProcessHandle.current().pid());
+  }
+
+  @Test
   void redaction_keepsNoSeededSecret_masksNoLookAlike_andCountsOnly() throws Exception {
     start(
         """
@@ -476,6 +489,18 @@ class ProcessorPipelineTest {
         "batch: { send_batch_size: 100, send_batch_max_size: 10 }",
         "batch",
         "processors.batch.send_batch_max_size: must be 0 or at least send_batch_size");
+    assertConfigError(
+        "resourcedetection: { detectors: [system, gcp] }",
+        "resourcedetection",
+        "processors.resourcedetection.detectors[1]: unknown detector 'gcp'; known: env, system, process");
+    assertConfigError(
+        "filter: { traces: { span: ['duration >> 500'] } }",
+        "filter",
+        "processors.filter.traces.span[0]: at character 11 of 'duration >> 500': expected a value");
+    assertConfigError(
+        "tail_sampling: { policies: [ { name: p, type: latency, latency: {} } ] }",
+        "tail_sampling",
+        "processors.tail_sampling.policies[0].latency.threshold_ms: is required and must not be negative");
   }
 
   private void assertConfigError(String processors, String chain, String message) {
