@@ -3,6 +3,7 @@ package dev.spyglass.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spyglass.pipeline.Logs;
+import dev.spyglass.pipeline.Metrics;
 import dev.spyglass.pipeline.PermanentException;
 import dev.spyglass.pipeline.Telemetry;
 import dev.spyglass.pipeline.Traces;
@@ -392,6 +393,79 @@ class ProcessorPipelineTest {
     HttpResponse<String> response = send("logs", log("checkout", "x", attr("size", "big")));
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).contains("is a string, which cannot be ordered");
+  }
+
+  @Test
+  void filter_dropsMetricDataPoints_andMetricsLeftEmpty() throws Exception {
+    start(
+        """
+        filter:
+          metrics:
+            datapoint: ['metric.name == "jvm.threads" and attributes["state"] == "idle"']
+            metric: ['metric.name == "debug.noise"']
+        """,
+        "metrics",
+        "filter");
+    String point =
+        "{\"timeUnixNano\":\"1\",\"asInt\":\"%d\",\"attributes\":[{\"key\":\"state\",\"value\":{\"stringValue\":\"%s\"}}]}";
+    String body =
+        "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":["
+            + "{\"name\":\"jvm.threads\",\"gauge\":{\"dataPoints\":["
+            + point.formatted(3, "idle")
+            + ","
+            + point.formatted(7, "busy")
+            + "]}},"
+            + "{\"name\":\"debug.noise\",\"gauge\":{\"dataPoints\":["
+            + point.formatted(1, "x")
+            + "]}}]}]}]}";
+    assertThat(send("metrics", body).statusCode()).isEqualTo(200);
+    var metrics =
+        ((Metrics) exporter().received().getFirst())
+            .request()
+            .getResourceMetrics(0)
+            .getScopeMetrics(0)
+            .getMetricsList();
+    assertThat(metrics).hasSize(1);
+    assertThat(metrics.getFirst().getName()).isEqualTo("jvm.threads");
+    assertThat(metrics.getFirst().getGauge().getDataPointsList())
+        .extracting(p -> p.getAsInt())
+        .containsExactly(7L);
+  }
+
+  @Test
+  void probabilisticSampler_onLogs_byAnAttribute_keepsOrDropsEveryRecordWithTheSameValue()
+      throws Exception {
+    start(
+        """
+        probabilistic_sampler:
+          sampling_percentage: 50
+          attribute_source: record
+          from_attribute: user.id
+        """,
+        "logs",
+        "probabilistic_sampler");
+    StringBuilder records = new StringBuilder();
+    for (int i = 0; i < 400; i++) {
+      records
+          .append(i > 0 ? "," : "")
+          .append(
+              "{\"body\":{\"stringValue\":\"%d\"},\"attributes\":[%s]}"
+                  .formatted(i, attr("user.id", "u" + (i % 100))));
+    }
+    assertThat(
+            send(
+                    "logs",
+                    "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[" + records + "]}]}]}")
+                .statusCode())
+        .isEqualTo(200);
+    Map<String, Long> keptPerUser =
+        receivedLogs().stream()
+            .collect(
+                Collectors.groupingBy(
+                    r -> attributes(r).get("user.id").getStringValue(), Collectors.counting()));
+    // Each user's four records are all kept or all dropped; about half the users are kept.
+    assertThat(keptPerUser.values()).containsOnly(4L);
+    assertThat(keptPerUser.size()).isBetween(30, 70);
   }
 
   @Test
