@@ -95,9 +95,10 @@ final class SpanMetricsConnector implements Connector {
         config.histogram().explicit().buckets().stream()
             .mapToDouble(bucket -> bucket.toNanos() / nanosPerUnit)
             .toArray();
-    String prefix = config.namespace() == null || config.namespace().isEmpty() ? "" : ".";
-    this.callsName = config.namespace() + prefix + "calls";
-    this.durationName = config.namespace() + prefix + "duration";
+    String prefix =
+        config.namespace() == null || config.namespace().isEmpty() ? "" : config.namespace() + ".";
+    this.callsName = prefix + "calls";
+    this.durationName = prefix + "duration";
     this.counters = new Counters(settings);
     this.intervalStartNanos = epochNanos.getAsLong();
   }
@@ -108,7 +109,7 @@ final class SpanMetricsConnector implements Connector {
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("spanmetrics-" + settings.id()).factory());
     long interval = config.metricsFlushInterval().toMillis();
-    ticker.scheduleAtFixedRate(this::flush, interval, interval, TimeUnit.MILLISECONDS);
+    ticker.scheduleAtFixedRate(this::flushOnSchedule, interval, interval, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -202,6 +203,14 @@ final class SpanMetricsConnector implements Connector {
 
   private static AnyValue string(String value) {
     return AnyValue.newBuilder().setStringValue(value).build();
+  }
+
+  private void flushOnSchedule() {
+    try {
+      flush();
+    } catch (RuntimeException e) { // an escaping exception would cancel every later flush
+      settings.logger().error("{}: flushing span metrics failed", settings.id(), e);
+    }
   }
 
   /** Sends the current metrics on; returns when the next pipeline has taken (or refused) them. */
