@@ -12,6 +12,7 @@ import dev.spyglass.processor.sampling.ProbabilisticSamplerFactory;
 import dev.spyglass.processor.spanmetrics.SpanMetricsConnectorFactory;
 import dev.spyglass.processor.tailsampling.TailSamplingFactory;
 import dev.spyglass.receiver.otlp.OtlpReceiverFactory;
+import dev.spyglass.receiver.redis.RedisReceiverFactory;
 import dev.spyglass.server.api.ApiExtensionFactory;
 import dev.spyglass.server.debug.DebugExporterFactory;
 import dev.spyglass.storage.SpyglassExporterFactory;
@@ -29,6 +30,7 @@ public final class ComponentRegistry {
   public static Factories.Builder register(Factories.Builder builder) {
     return builder
         .receiver(new OtlpReceiverFactory())
+        .receiver(new RedisReceiverFactory())
         .exporter(new DebugExporterFactory())
         .exporter(new SpyglassExporterFactory())
         .processor(new MemoryLimiterFactory())

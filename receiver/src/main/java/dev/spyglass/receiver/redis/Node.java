@@ -1,0 +1,104 @@
+package dev.spyglass.receiver.redis;
+
+import dev.spyglass.receiver.redis.RedisReceiverConfig.Address;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.resps.LatencyLatestInfo;
+import redis.clients.jedis.resps.Slowlog;
+
+/**
+ * One Redis node being scraped: its connection (opened on first use, reopened after a failure) and
+ * where its slow log was read up to. Used by one thread at a time.
+ */
+final class Node implements AutoCloseable {
+  private final Address address;
+  private final JedisClientConfig clientConfig;
+  private final int slowlogMaxEntries;
+  private Jedis jedis;
+  private String runId = "";
+  private long slowlogReadUpTo = -1;
+  private boolean up = true;
+
+  /** What one scrape of a node found. */
+  record Scrape(Info info, List<Slowlog> newSlowlog, Map<String, LatencyLatestInfo> latency) {}
+
+  Node(Address address, RedisReceiverConfig config) {
+    this.address = address;
+    this.slowlogMaxEntries = config.slowlogMaxEntries();
+    int timeout = (int) config.timeout().toMillis();
+    DefaultJedisClientConfig.Builder builder =
+        DefaultJedisClientConfig.builder()
+            .timeoutMillis(timeout)
+            .clientName("spyglass")
+            .protocol(RedisProtocol.RESP2); // INFO and SLOWLOG replies are the same in RESP2
+    if (config.username() != null && !config.username().isEmpty()) {
+      builder.user(config.username());
+    }
+    if (config.password() != null && !config.password().isEmpty()) {
+      builder.password(config.password());
+    }
+    this.clientConfig = builder.build();
+  }
+
+  Address address() {
+    return address;
+  }
+
+  /** Reads INFO, the slow log entries not yet delivered, and LATENCY LATEST; throws if down. */
+  Scrape scrape() {
+    try {
+      if (jedis == null) {
+        jedis = new Jedis(new HostAndPort(address.host(), address.port()), clientConfig);
+      }
+      Info info = Info.parse(jedis.info("all"));
+      String currentRunId = info.string("run_id").orElse("");
+      if (!currentRunId.equals(runId)) { // restarted: its slow log ids start again
+        runId = currentRunId;
+        slowlogReadUpTo = -1;
+      }
+      List<Slowlog> fresh = new ArrayList<>();
+      if (slowlogMaxEntries > 0) {
+        for (Slowlog entry : jedis.slowlogGet(slowlogMaxEntries)) {
+          if (entry.getId() > slowlogReadUpTo) {
+            fresh.add(entry);
+          }
+        }
+        fresh.sort((a, b) -> Long.compare(a.getId(), b.getId()));
+      }
+      return new Scrape(info, fresh, jedis.latencyLatest());
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** The slow log entries up to {@code id} were delivered: never send them again. */
+  void delivered(long id) {
+    slowlogReadUpTo = Math.max(slowlogReadUpTo, id);
+  }
+
+  /** Records whether the node answered; returns whether that changed. */
+  boolean up(boolean answered) {
+    boolean changed = answered != up;
+    up = answered;
+    return changed;
+  }
+
+  @Override
+  public void close() {
+    if (jedis != null) {
+      try {
+        jedis.close();
+      } catch (RuntimeException ignored) {
+        // the connection is already broken
+      }
+      jedis = null;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.spyglass.receiver.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.Jedis;
+
+/** A real {@code redis-server} (Debian's package) on a free loopback port, for tests. */
+public final class RedisServer implements AutoCloseable {
+  public final int port;
+  private final Process process;
+
+  private RedisServer(int port, Process process) {
+    this.port = port;
+    this.process = process;
+  }
+
+  /** Starts {@code redis-server} in {@code dir} with {@code options} ("--name value" pairs). */
+  public static RedisServer start(Path dir, String... options) throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    List<String> command = new ArrayList<>();
+    command.addAll(
+        List.of(
+            "redis-server",
+            "--port",
+            String.valueOf(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            dir.toString(),
+            "--daemonize",
+            "no"));
+    command.addAll(List.of(options));
+    Process process;
+    try {
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
+              .start();
+    } catch (IOException e) {
+      throw new IOException(
+          "redis-server is not installed: apt-get install -y redis-server (.ci/run does)", e);
+    }
+    RedisServer server = new RedisServer(port, process);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (Jedis jedis = server.client()) {
+                return jedis.ping().equals("PONG");
+              }
+            });
+    return server;
+  }
+
+  public Jedis client() {
+    return new Jedis("127.0.0.1", port);
+  }
+
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** SIGKILL. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    kill();
+  }
+}
