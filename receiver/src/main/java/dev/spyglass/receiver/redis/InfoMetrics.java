@@ -22,6 +22,29 @@ final class InfoMetrics {
     persistence(info, out);
   }
 
+  /** {@code CLUSTER INFO}: the cluster as this node sees it. */
+  static void addCluster(Info cluster, MetricSet out) {
+    cluster
+        .string("cluster_state")
+        .ifPresent(s -> out.gaugeInt("redis.cluster.state_ok", "1", s.equals("ok") ? 1 : 0));
+    cluster
+        .number("cluster_slots_assigned")
+        .ifPresent(v -> out.gaugeInt("redis.cluster.slots", "{slot}", v, "state", "assigned"));
+    cluster
+        .number("cluster_slots_ok")
+        .ifPresent(v -> out.gaugeInt("redis.cluster.slots", "{slot}", v, "state", "ok"));
+    cluster
+        .number("cluster_slots_pfail")
+        .ifPresent(v -> out.gaugeInt("redis.cluster.slots", "{slot}", v, "state", "pfail"));
+    cluster
+        .number("cluster_slots_fail")
+        .ifPresent(v -> out.gaugeInt("redis.cluster.slots", "{slot}", v, "state", "fail"));
+    cluster
+        .number("cluster_known_nodes")
+        .ifPresent(v -> out.gaugeInt("redis.cluster.known_nodes", "{node}", v));
+    cluster.number("cluster_size").ifPresent(v -> out.gaugeInt("redis.cluster.size", "{shard}", v));
+  }
+
   private static void clients(Info info, MetricSet out) {
     info.number("blocked_clients")
         .ifPresent(v -> out.sum("redis.clients.blocked", "{client}", false, true, v));

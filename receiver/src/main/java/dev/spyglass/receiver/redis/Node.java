@@ -4,6 +4,7 @@ import dev.spyglass.receiver.redis.RedisReceiverConfig.Address;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -26,7 +27,12 @@ final class Node implements AutoCloseable {
   private boolean up = true;
 
   /** What one scrape of a node found. */
-  record Scrape(Info info, List<Slowlog> newSlowlog, Map<String, LatencyLatestInfo> latency) {}
+  record Scrape(
+      Info info,
+      List<Slowlog> newSlowlog,
+      Map<String, LatencyLatestInfo> latency,
+      List<ClusterNodes.ClusterNode> cluster,
+      Optional<Info> clusterInfo) {}
 
   Node(Address address, RedisReceiverConfig config) {
     this.address = address;
@@ -71,7 +77,13 @@ final class Node implements AutoCloseable {
         }
         fresh.sort((a, b) -> Long.compare(a.getId(), b.getId()));
       }
-      return new Scrape(info, fresh, jedis.latencyLatest());
+      List<ClusterNodes.ClusterNode> cluster = List.of();
+      Optional<Info> clusterInfo = Optional.empty();
+      if (info.string("cluster_enabled").orElse("0").equals("1")) {
+        cluster = ClusterNodes.parse(jedis.clusterNodes());
+        clusterInfo = Optional.of(Info.parse(jedis.clusterInfo()));
+      }
+      return new Scrape(info, fresh, jedis.latencyLatest(), cluster, clusterInfo);
     } catch (RuntimeException e) {
       close();
       throw e;

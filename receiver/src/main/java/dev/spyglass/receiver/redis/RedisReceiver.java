@@ -135,11 +135,14 @@ final class RedisReceiver implements Receiver {
       if (node.up(true)) {
         settings.logger().info("{}: {} answers again", settings.id(), node.address());
       }
-      resource = resource(node.address(), Optional.of(scrape.info()));
+      resource = resource(node.address(), Optional.of(scrape.info()), myself(scrape));
       long uptime = (long) scrape.info().number("uptime_in_seconds").orElse(0);
       out = new MetricSet(now - uptime * 1_000_000_000L, now);
       out.gaugeInt("redis.up", "1", 1);
       InfoMetrics.add(scrape.info(), out);
+      if (scrape.clusterInfo().isPresent()) {
+        InfoMetrics.addCluster(scrape.clusterInfo().get(), out);
+      }
       for (var latency : scrape.latency().entrySet()) {
         String event = latency.getKey();
         out.gauge(
@@ -167,6 +170,9 @@ final class RedisReceiver implements Receiver {
       }
       if (config.discover()) {
         discover(scrape.info());
+        for (ClusterNodes.ClusterNode peer : scrape.cluster()) {
+          peer.address().ifPresent(a -> add(a.host(), String.valueOf(a.port())));
+        }
       }
     } catch (RuntimeException e) {
       counters.scrapeErrors.add(1, counters.node(node.address()));
@@ -175,7 +181,7 @@ final class RedisReceiver implements Receiver {
             .logger()
             .warn("{}: {} does not answer: {}", settings.id(), node.address(), e.toString());
       }
-      resource = resource(node.address(), Optional.empty());
+      resource = resource(node.address(), Optional.empty(), Optional.empty());
       out = new MetricSet(now, now);
       out.gaugeInt("redis.up", "1", 0);
     }
@@ -235,7 +241,12 @@ final class RedisReceiver implements Receiver {
     }
   }
 
-  private static Resource resource(Address address, Optional<Info> info) {
+  private static Optional<ClusterNodes.ClusterNode> myself(Node.Scrape scrape) {
+    return scrape.cluster().stream().filter(ClusterNodes.ClusterNode::myself).findFirst();
+  }
+
+  private static Resource resource(
+      Address address, Optional<Info> info, Optional<ClusterNodes.ClusterNode> clusterNode) {
     Resource.Builder resource =
         Resource.newBuilder()
             .addAttributes(string("server.address", address.host()))
@@ -251,6 +262,14 @@ final class RedisReceiver implements Receiver {
             role ->
                 resource.addAttributes(
                     string("redis.node.role", role.equals("master") ? "primary" : "replica")));
+    clusterNode.ifPresent(
+        self -> {
+          resource.addAttributes(string("redis.node.id", self.id()));
+          resource.addAttributes(string("redis.shard", self.shard()));
+          if (!self.slots().isEmpty()) {
+            resource.addAttributes(string("redis.cluster.slots", String.join(" ", self.slots())));
+          }
+        });
     return resource.build();
   }
 

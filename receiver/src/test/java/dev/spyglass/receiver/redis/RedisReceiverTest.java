@@ -95,6 +95,18 @@ class RedisReceiverTest {
         .orElse(null);
   }
 
+  private ResourceMetrics latestResource(String address) {
+    for (int i = metrics.size() - 1; i >= 0; i--) {
+      for (ResourceMetrics resource : metrics.get(i).request().getResourceMetricsList()) {
+        if (address.equals(
+            attribute(resource.getResource().getAttributesList(), "redis.node.address"))) {
+          return resource;
+        }
+      }
+    }
+    throw new AssertionError("no metrics from " + address);
+  }
+
   /** The newest scrape's metrics of the node at {@code address}, by name. */
   private Map<String, Metric> latest(String address) {
     for (int i = metrics.size() - 1; i >= 0; i--) {
@@ -281,6 +293,47 @@ class RedisReceiverTest {
       int scrapes = metrics.size();
       await().atMost(Duration.ofSeconds(10)).until(() -> metrics.size() >= scrapes + 2);
       assertThat(value(latest(primary.address()).get("redis.up"))).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void threePrimaryCluster_isDiscoveredFromOneNode_withNodeIdsAndShards() throws Exception {
+    try (RedisServer a = RedisServer.startClusterNode(dir);
+        RedisServer b = RedisServer.startClusterNode(dir);
+        RedisServer c = RedisServer.startClusterNode(dir)) {
+      RedisServer.createCluster(a, b, c);
+      start(a.address());
+
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  List.of(a, b, c).stream()
+                      .allMatch(n -> latest(n.address()).containsKey("redis.cluster.state_ok")));
+      Map<String, String> shards = new java.util.HashMap<>();
+      for (RedisServer node : List.of(a, b, c)) {
+        ResourceMetrics resource = latestResource(node.address());
+        List<KeyValue> attributes = resource.getResource().getAttributesList();
+        assertThat(attribute(attributes, "redis.node.role")).isEqualTo("primary");
+        assertThat(attribute(attributes, "redis.cluster.slots")).matches("\\d+-\\d+");
+        shards.put(attribute(attributes, "redis.node.id"), attribute(attributes, "redis.shard"));
+        Map<String, Metric> m = latest(node.address());
+        assertThat(value(m.get("redis.cluster.state_ok"))).isEqualTo(1);
+        assertThat(value(m.get("redis.cluster.known_nodes"))).isEqualTo(3);
+        assertThat(value(m.get("redis.cluster.slots"), "state", "assigned")).isEqualTo(16384);
+      }
+      assertThat(shards).hasSize(3).allSatisfy((id, shard) -> assertThat(shard).isEqualTo(id));
+
+      c.kill();
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () -> {
+                Map<String, Metric> lost = latest(c.address());
+                return value(lost.get("redis.up")) == 0;
+              });
+      assertThat(value(latest(a.address()).get("redis.up"))).isEqualTo(1);
+      assertThat(value(latest(b.address()).get("redis.up"))).isEqualTo(1);
     }
   }
 

@@ -67,6 +67,57 @@ public final class RedisServer implements AutoCloseable {
     return server;
   }
 
+  /** A node with cluster mode on, its cluster bus on another free port. */
+  public static RedisServer startClusterNode(Path dir) throws IOException {
+    int bus;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      bus = socket.getLocalPort();
+    }
+    return start(
+        dir,
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        "nodes-" + bus + ".conf",
+        "--cluster-port",
+        String.valueOf(bus),
+        "--cluster-node-timeout",
+        "2000");
+  }
+
+  /**
+   * Joins {@code primaries} into one cluster with {@code redis-cli --cluster create} and waits
+   * until every node sees it as ok.
+   */
+  public static void createCluster(RedisServer... primaries)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+    for (RedisServer primary : primaries) {
+      command.add(primary.address());
+    }
+    command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+    Process create = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output =
+        new String(create.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (create.waitFor() != 0) {
+      throw new IOException("redis-cli --cluster create failed:\n" + output);
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              for (RedisServer primary : primaries) {
+                try (Jedis jedis = primary.client()) {
+                  if (!jedis.clusterInfo().contains("cluster_state:ok")) {
+                    return false;
+                  }
+                }
+              }
+              return true;
+            });
+  }
+
   public Jedis client() {
     return new Jedis("127.0.0.1", port);
   }
