@@ -76,7 +76,10 @@ class RedisMonitoringTest {
                       .isEqualTo(redis.address());
                   assertThat(series.get("points").get(0).get("value").asDouble()).isEqualTo(0.75);
                 });
-        String slow = "/api/v1/logs/search?q=" + q("attributes.db.operation.name:EVAL");
+        String slow =
+            "/api/v1/logs/search?q="
+                + q(
+                    "attributes.db.system.name:redis AND attributes.redis.slowlog.duration_us:>=20000");
         await()
             .atMost(Duration.ofSeconds(20))
             .ignoreExceptions()
@@ -89,6 +92,13 @@ class RedisMonitoringTest {
                   assertThat(record.get("attributes").get("redis.slowlog.duration_us").asLong())
                       .isGreaterThan(20_000);
                 });
+        String up =
+            "/api/v1/metrics/query?name=redis.up&agg=min&step=1h"
+                + "&group_by=resource.redis.node.address&start="
+                + (started - 600_000)
+                + "&end=now";
+        JsonNode upSeries = JSON.readTree(spyglass.get(up).body()).get("series").get(0);
+        assertThat(upSeries.get("points").get(0).get("value").asDouble()).isEqualTo(1.0);
         System.out.printf(
             "redis: hit ratio and slow command queryable %d ms after Spyglass started (interval 1s)%n",
             System.currentTimeMillis() - started);
