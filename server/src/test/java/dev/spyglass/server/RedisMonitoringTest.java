@@ -1,11 +1,13 @@
 package dev.spyglass.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spyglass.receiver.testing.RedisServer;
+import dev.spyglass.server.config.ConfigLoader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -104,5 +106,30 @@ class RedisMonitoringTest {
             System.currentTimeMillis() - started);
       }
     }
+  }
+
+  @Test
+  void configMistakes_nameTheLine() {
+    String yaml =
+        """
+        receivers:
+          redis:
+            endpoint: localhost
+        exporters:
+          spyglass: {}
+        service:
+          pipelines:
+            metrics: { receivers: [redis], exporters: [spyglass] }
+        """;
+    assertThatThrownBy(
+            () -> ConfigLoader.create(ComponentRegistry.factories()).parse(yaml, "r.yaml"))
+        .hasMessageContaining(
+            "r.yaml:3:15: receivers.redis.endpoint: 'localhost' is not host:port");
+    String traces = yaml.replace("metrics: { receivers: [redis]", "traces: { receivers: [redis]");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.create(ComponentRegistry.factories())
+                    .parse(traces.replace("localhost", "localhost:6379"), "r.yaml"))
+        .hasMessageContaining("receiver 'redis' does not support traces");
   }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -34,6 +35,9 @@ final class Node implements AutoCloseable {
       List<ClusterNodes.ClusterNode> cluster,
       Optional<Info> clusterInfo) {}
 
+  // Jedis's non-deprecated SslOptions takes only key stores; the Collector's settings are PEM
+  // files, which RedisTls turns into a socket factory.
+  @SuppressWarnings("deprecation")
   Node(Address address, RedisReceiverConfig config) {
     this.address = address;
     this.slowlogMaxEntries = config.slowlogMaxEntries();
@@ -48,6 +52,14 @@ final class Node implements AutoCloseable {
     }
     if (config.password() != null && !config.password().isEmpty()) {
       builder.password(config.password());
+    }
+    if (!config.tls().insecure()) {
+      builder.ssl(true).sslSocketFactory(RedisTls.socketFactory(config.tls()));
+      if (!config.tls().insecureSkipVerify()) {
+        SSLParameters parameters = new SSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate names the host
+        builder.sslParameters(parameters);
+      }
     }
     this.clientConfig = builder.build();
   }

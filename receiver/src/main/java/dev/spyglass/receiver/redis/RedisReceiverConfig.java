@@ -17,6 +17,7 @@ import java.util.List;
  * @param discover whether replicas found through {@code INFO replication} are scraped too
  * @param slowlogMaxEntries how many {@code SLOWLOG GET} entries are read per scrape
  * @param timeout connect and read timeout per node
+ * @param tls TLS to the nodes, as the Collector's client {@code tls} settings; off by default
  */
 public record RedisReceiverConfig(
     String endpoint,
@@ -26,8 +27,25 @@ public record RedisReceiverConfig(
     Duration collectionInterval,
     boolean discover,
     int slowlogMaxEntries,
-    Duration timeout)
+    Duration timeout,
+    Tls tls)
     implements ComponentConfig {
+
+  /**
+   * TLS to the Redis nodes.
+   *
+   * @param insecure {@code true} (the default, as the Collector's redisreceiver): plain TCP
+   * @param caFile PEM certificates trusted to sign the servers' certificates; the JDK's if unset
+   * @param certFile PEM client certificate, for servers that require one
+   * @param keyFile its PEM private key
+   * @param insecureSkipVerify accept any server certificate (tests only)
+   */
+  public record Tls(
+      boolean insecure,
+      String caFile,
+      String certFile,
+      String keyFile,
+      boolean insecureSkipVerify) {}
 
   public RedisReceiverConfig {
     endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
@@ -61,6 +79,21 @@ public record RedisReceiverConfig(
     }
     if (slowlogMaxEntries < 0) {
       throw new InvalidConfigException("slowlog_max_entries", "must be 0 (off) or more");
+    }
+    if (!tls.insecure()) {
+      if ((tls.certFile() == null) != (tls.keyFile() == null)) {
+        throw new InvalidConfigException("tls.cert_file", "cert_file and key_file go together");
+      }
+      for (String[] file :
+          new String[][] {
+            {"tls.ca_file", tls.caFile()},
+            {"tls.cert_file", tls.certFile()},
+            {"tls.key_file", tls.keyFile()}
+          }) {
+        if (file[1] != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file[1]))) {
+          throw new InvalidConfigException(file[0], "cannot read '" + file[1] + "'");
+        }
+      }
     }
     if (username != null && !username.isEmpty() && (password == null || password.isEmpty())) {
       throw new InvalidConfigException("password", "is required when username is set");

@@ -26,7 +26,15 @@ public final class RedisReceiverFactory implements ReceiverFactory<RedisReceiver
   @Override
   public RedisReceiverConfig defaultConfig() {
     return new RedisReceiverConfig(
-        null, List.of(), null, null, Duration.ofSeconds(10), true, 128, Duration.ofSeconds(5));
+        null,
+        List.of(),
+        null,
+        null,
+        Duration.ofSeconds(10),
+        true,
+        128,
+        Duration.ofSeconds(5),
+        new RedisReceiverConfig.Tls(true, null, null, null, false));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.spyglass.receiver.otlp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spyglass.receiver.testing.TestCertificates;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
 import io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporter;
@@ -30,64 +31,7 @@ class TlsTest {
 
   @BeforeAll
   static void makeCertificates() throws Exception {
-    openssl(
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-        "-subj",
-        "/CN=spyglass-test-ca",
-        "-days",
-        "2");
-    for (String name : List.of("server", "client")) {
-      openssl(
-          "req",
-          "-newkey",
-          "rsa:2048",
-          "-nodes",
-          "-keyout",
-          name + ".key",
-          "-out",
-          name + ".csr",
-          "-subj",
-          "/CN=" + name);
-      Files.writeString(
-          certs.resolve(name + ".ext"),
-          name.equals("server")
-              ? "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"
-              : "extendedKeyUsage=clientAuth\n");
-      openssl(
-          "x509",
-          "-req",
-          "-in",
-          name + ".csr",
-          "-CA",
-          "ca.crt",
-          "-CAkey",
-          "ca.key",
-          "-CAcreateserial",
-          "-out",
-          name + ".crt",
-          "-days",
-          "2",
-          "-extfile",
-          name + ".ext");
-    }
-  }
-
-  private static void openssl(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
-    command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command).directory(certs.toFile()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as("openssl %s: %s", args[0], output).isZero();
+    TestCertificates.make(certs);
   }
 
   private static String file(String name) {

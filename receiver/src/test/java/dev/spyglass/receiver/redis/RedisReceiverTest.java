@@ -15,6 +15,7 @@ import dev.spyglass.pipeline.component.ComponentSettings;
 import dev.spyglass.pipeline.component.Consumers;
 import dev.spyglass.pipeline.component.InvalidConfigException;
 import dev.spyglass.receiver.testing.RedisServer;
+import dev.spyglass.receiver.testing.TestCertificates;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
@@ -22,6 +23,7 @@ import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -51,7 +53,14 @@ class RedisReceiverTest {
     }
   }
 
+  private static final RedisReceiverConfig.Tls PLAIN =
+      new RedisReceiverConfig.Tls(true, null, null, null, false);
+
   private void start(String... endpoints) {
+    start(PLAIN, endpoints);
+  }
+
+  private void start(RedisReceiverConfig.Tls tls, String... endpoints) {
     RedisReceiverConfig config =
         new RedisReceiverConfig(
             endpoints[0],
@@ -61,7 +70,8 @@ class RedisReceiverTest {
             Duration.ofMillis(300),
             true,
             128,
-            Duration.ofSeconds(2));
+            Duration.ofSeconds(2),
+            tls);
     config.validate();
     TelemetryConsumer toMetrics = batch -> record(metrics, (Metrics) batch);
     TelemetryConsumer toLogs = batch -> record(logs, (Logs) batch);
@@ -338,6 +348,41 @@ class RedisReceiverTest {
   }
 
   @Test
+  void mutualTls_withTheCollectorsTlsSettings() throws Exception {
+    Path certs = Files.createDirectories(dir.resolve("certs"));
+    TestCertificates.make(certs);
+    try (RedisServer redis = RedisServer.startTls(dir, certs)) {
+      start(
+          new RedisReceiverConfig.Tls(
+              false,
+              certs.resolve("ca.crt").toString(),
+              certs.resolve("client.crt").toString(),
+              certs.resolve("client.key").toString(),
+              false),
+          redis.address());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> latest(redis.address()).containsKey("redis.memory.used"));
+      assertThat(value(latest(redis.address()).get("redis.up"))).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void tlsWithoutAClientCertificate_isReportedDown() throws Exception {
+    Path certs = Files.createDirectories(dir.resolve("certs"));
+    TestCertificates.make(certs);
+    try (RedisServer redis = RedisServer.startTls(dir, certs)) {
+      start(
+          new RedisReceiverConfig.Tls(false, certs.resolve("ca.crt").toString(), null, null, false),
+          redis.address());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> latest(redis.address()).containsKey("redis.up"));
+      assertThat(value(latest(redis.address()).get("redis.up"))).isEqualTo(0);
+    }
+  }
+
+  @Test
   void configMistakes_areNamed() {
     RedisReceiverConfig defaults = new RedisReceiverFactory().defaultConfig();
     assertThatThrownBy(defaults::validate)
@@ -353,7 +398,8 @@ class RedisReceiverTest {
                         Duration.ofSeconds(10),
                         true,
                         128,
-                        Duration.ofSeconds(5))
+                        Duration.ofSeconds(5),
+                        PLAIN)
                     .validate())
         .hasMessageContaining("'localhost' is not host:port");
     assertThatThrownBy(
@@ -366,7 +412,8 @@ class RedisReceiverTest {
                         Duration.ofSeconds(10),
                         true,
                         128,
-                        Duration.ofSeconds(5))
+                        Duration.ofSeconds(5),
+                        PLAIN)
                     .validate())
         .hasMessageContaining("required when username is set");
   }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,16 +23,41 @@ public final class RedisServer implements AutoCloseable {
 
   /** Starts {@code redis-server} in {@code dir} with {@code options} ("--name value" pairs). */
   public static RedisServer start(Path dir, String... options) throws IOException {
-    int port;
+    int port = freePort();
+    List<String> command = new ArrayList<>(List.of("--port", String.valueOf(port)));
+    command.addAll(List.of(options));
+    return launch(dir, port, command);
+  }
+
+  /**
+   * A node that speaks only TLS, with the certificates {@link TestCertificates} made in {@code
+   * certs}; clients must present a certificate.
+   */
+  public static RedisServer startTls(Path dir, Path certs) throws IOException {
+    int port = freePort();
+    return launch(
+        dir,
+        port,
+        List.of(
+            "--port", "0",
+            "--tls-port", String.valueOf(port),
+            "--tls-cert-file", certs.resolve("server.crt").toString(),
+            "--tls-key-file", certs.resolve("server.key").toString(),
+            "--tls-ca-cert-file", certs.resolve("ca.crt").toString(),
+            "--tls-auth-clients", "yes"));
+  }
+
+  private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
+      return socket.getLocalPort();
     }
+  }
+
+  private static RedisServer launch(Path dir, int port, List<String> options) throws IOException {
     List<String> command = new ArrayList<>();
     command.addAll(
         List.of(
             "redis-server",
-            "--port",
-            String.valueOf(port),
             "--bind",
             "127.0.0.1",
             "--save",
@@ -42,37 +68,35 @@ public final class RedisServer implements AutoCloseable {
             dir.toString(),
             "--daemonize",
             "no"));
-    command.addAll(List.of(options));
+    command.addAll(options);
+    Path log = dir.resolve("redis-" + port + ".log");
     Process process;
     try {
       process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
+              .redirectOutput(log.toFile())
               .start();
     } catch (IOException e) {
       throw new IOException(
           "redis-server is not installed: apt-get install -y redis-server (.ci/run does)", e);
     }
-    RedisServer server = new RedisServer(port, process);
     await()
         .atMost(Duration.ofSeconds(10))
         .ignoreExceptions()
         .until(
             () -> {
-              try (Jedis jedis = server.client()) {
-                return jedis.ping().equals("PONG");
+              if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited: " + Files.readString(log));
               }
+              return Files.readString(log).contains("Ready to accept connections");
             });
-    return server;
+    return new RedisServer(port, process);
   }
 
   /** A node with cluster mode on, its cluster bus on another free port. */
   public static RedisServer startClusterNode(Path dir) throws IOException {
-    int bus;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      bus = socket.getLocalPort();
-    }
+    int bus = freePort();
     return start(
         dir,
         "--cluster-enabled",
