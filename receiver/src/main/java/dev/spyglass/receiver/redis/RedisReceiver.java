@@ -4,6 +4,7 @@ import dev.spyglass.pipeline.Logs;
 import dev.spyglass.pipeline.Metrics;
 import dev.spyglass.pipeline.RequestContext;
 import dev.spyglass.pipeline.Signal;
+import dev.spyglass.pipeline.Telemetry;
 import dev.spyglass.pipeline.TelemetryConsumer;
 import dev.spyglass.pipeline.component.ComponentSettings;
 import dev.spyglass.pipeline.component.Consumers;
@@ -13,6 +14,7 @@ import dev.spyglass.receiver.redis.RedisReceiverConfig.Address;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -195,7 +198,7 @@ final class RedisReceiver implements Receiver {
   }
 
   private CompletableFuture<Void> deliver(
-      TelemetryConsumer consumer, dev.spyglass.pipeline.Telemetry batch, String unit) {
+      TelemetryConsumer consumer, Telemetry batch, String unit) {
     return TelemetryConsumer.consumeSafely(consumer, batch)
         .whenComplete(
             (ok, failure) -> {
@@ -303,8 +306,8 @@ final class RedisReceiver implements Receiver {
     private static final AttributeKey<String> NODE = AttributeKey.stringKey("node");
     final Attributes transport;
     final LongCounter scrapeErrors;
-    private final Map<String, LongCounter> byName = new java.util.concurrent.ConcurrentHashMap<>();
-    private final io.opentelemetry.api.metrics.Meter meter;
+    private final Map<String, LongCounter> byName = new ConcurrentHashMap<>();
+    private final Meter meter;
 
     Counters(ComponentSettings settings) {
       meter = settings.meter();

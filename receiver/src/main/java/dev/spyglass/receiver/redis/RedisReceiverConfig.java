@@ -2,6 +2,8 @@ package dev.spyglass.receiver.redis;
 
 import dev.spyglass.pipeline.component.ComponentConfig;
 import dev.spyglass.pipeline.component.InvalidConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +92,7 @@ public record RedisReceiverConfig(
             {"tls.cert_file", tls.certFile()},
             {"tls.key_file", tls.keyFile()}
           }) {
-        if (file[1] != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file[1]))) {
+        if (file[1] != null && !Files.isReadable(Path.of(file[1]))) {
           throw new InvalidConfigException(file[0], "cannot read '" + file[1] + "'");
         }
       }

@@ -5,6 +5,7 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.SeverityNumber;
 import java.util.List;
+import java.util.Locale;
 import redis.clients.jedis.resps.Slowlog;
 
 /** {@code SLOWLOG GET} entries as log records. */
@@ -38,8 +39,7 @@ final class SlowLogs {
             .addAttributes(
                 attribute(
                     "db.operation.name",
-                    string(
-                        args.isEmpty() ? "" : args.getFirst().toUpperCase(java.util.Locale.ROOT))))
+                    string(args.isEmpty() ? "" : args.getFirst().toUpperCase(Locale.ROOT))))
             .addAttributes(attribute("redis.slowlog.id", integer(entry.getId())))
             .addAttributes(
                 attribute("redis.slowlog.duration_us", integer(entry.getExecutionTime())));
