@@ -1,9 +1,12 @@
 package dev.spyglass.pipeline.testing;
 
 import dev.spyglass.pipeline.Signal;
+import dev.spyglass.pipeline.Telemetry;
 import dev.spyglass.pipeline.TelemetryConsumer;
 import dev.spyglass.pipeline.component.ComponentId;
 import dev.spyglass.pipeline.component.ComponentSettings;
+import dev.spyglass.pipeline.component.Connector;
+import dev.spyglass.pipeline.component.ConnectorFactory;
 import dev.spyglass.pipeline.component.Consumers;
 import dev.spyglass.pipeline.component.Exporter;
 import dev.spyglass.pipeline.component.ExporterFactory;
@@ -17,6 +20,7 @@ import dev.spyglass.pipeline.service.Factories;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -152,8 +156,8 @@ public final class TestFactories {
   }
 
   /** {@code testconn}: passes each batch on to the pipelines of its signal that receive from it. */
-  private dev.spyglass.pipeline.component.ConnectorFactory<TestComponentConfig> connectorFactory() {
-    return new dev.spyglass.pipeline.component.ConnectorFactory<>() {
+  private ConnectorFactory<TestComponentConfig> connectorFactory() {
+    return new ConnectorFactory<>() {
       @Override
       public String type() {
         return "testconn";
@@ -180,15 +184,14 @@ public final class TestFactories {
       }
 
       @Override
-      public dev.spyglass.pipeline.component.Connector create(
+      public Connector create(
           ComponentSettings settings, TestComponentConfig config, Consumers next) {
         return new TestConnector(settings, config, lifecycle, next);
       }
     };
   }
 
-  private static final class TestConnector extends TestComponent
-      implements dev.spyglass.pipeline.component.Connector {
+  private static final class TestConnector extends TestComponent implements Connector {
     private final Consumers next;
 
     TestConnector(
@@ -201,11 +204,10 @@ public final class TestFactories {
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<Void> consume(
-        dev.spyglass.pipeline.Telemetry batch) {
+    public CompletableFuture<Void> consume(Telemetry batch) {
       return next.forSignal(batch.signal())
           .map(consumer -> consumer.consume(batch))
-          .orElseGet(() -> java.util.concurrent.CompletableFuture.completedFuture(null));
+          .orElseGet(() -> CompletableFuture.completedFuture(null));
     }
   }
 
