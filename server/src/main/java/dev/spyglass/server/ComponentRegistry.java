@@ -15,7 +15,9 @@ import dev.spyglass.receiver.otlp.OtlpReceiverFactory;
 import dev.spyglass.receiver.redis.RedisReceiverFactory;
 import dev.spyglass.server.api.ApiExtensionFactory;
 import dev.spyglass.server.debug.DebugExporterFactory;
+import dev.spyglass.server.telemetry.SelfTelemetry;
 import dev.spyglass.storage.SpyglassExporterFactory;
+import java.util.Optional;
 
 /** The one place that lists every component type Spyglass ships. */
 public final class ComponentRegistry {
@@ -26,8 +28,18 @@ public final class ComponentRegistry {
     return register(Factories.builder()).build();
   }
 
+  /** Every built-in factory, the API serving {@code selfTelemetry} at /metrics. */
+  public static Factories factories(SelfTelemetry selfTelemetry) {
+    return register(Factories.builder(), Optional.of(selfTelemetry)).build();
+  }
+
   /** Adds every built-in factory to {@code builder} (tests add their own beside them). */
   public static Factories.Builder register(Factories.Builder builder) {
+    return register(builder, Optional.empty());
+  }
+
+  private static Factories.Builder register(
+      Factories.Builder builder, Optional<SelfTelemetry> selfTelemetry) {
     return builder
         .receiver(new OtlpReceiverFactory())
         .receiver(new RedisReceiverFactory())
@@ -43,6 +55,6 @@ public final class ComponentRegistry {
         .processor(new FilterProcessorFactory())
         .processor(new TailSamplingFactory())
         .connector(new SpanMetricsConnectorFactory())
-        .extension(new ApiExtensionFactory());
+        .extension(new ApiExtensionFactory(selfTelemetry));
   }
 }

@@ -4,7 +4,7 @@ import dev.spyglass.pipeline.service.Config;
 import dev.spyglass.pipeline.service.Service;
 import dev.spyglass.server.config.ConfigException;
 import dev.spyglass.server.config.ConfigLoader;
-import io.opentelemetry.api.metrics.MeterProvider;
+import dev.spyglass.server.telemetry.SelfTelemetry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +44,10 @@ final class RunCommand implements Callable<Integer> {
     log.info(
         "starting with {}",
         config == null ? "the built-in configuration" : "configuration " + config);
-    Service service = Service.create(loaded, ComponentRegistry.factories(), MeterProvider.noop());
+    SelfTelemetry selfTelemetry = SelfTelemetry.create();
+    Service service =
+        Service.create(
+            loaded, ComponentRegistry.factories(selfTelemetry), selfTelemetry.meterProvider());
     try {
       service.start();
     } catch (RuntimeException e) {

@@ -112,6 +112,25 @@ class ServerProcessTest {
         .atMost(Duration.ofSeconds(10))
         .until(() -> Files.readString(log).contains("WARN payment declined"));
 
+    HttpResponse<String> metrics = get(api, "/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
+    assertPrometheusText(metrics.body());
+    assertThat(sum(metrics.body(), "otelcol_receiver_accepted_log_records_total")).isEqualTo(1);
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + otlpHttp + "/v1/logs"))
+                        .header("Content-Type", "application/json")
+                        .POST(
+                            HttpRequest.BodyPublishers.ofString(
+                                "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{},{}]}]}]}"))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(sum(get(api, "/metrics").body(), "otelcol_receiver_accepted_log_records_total"))
+        .isEqualTo(3);
+
     long stopping = System.nanoTime();
     process.destroy(); // SIGTERM
     assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("exits within 10 s").isTrue();
@@ -121,6 +140,32 @@ class ServerProcessTest {
     assertThat(output)
         .contains("receiver/otlp - OTLP/HTTP listening on http://127.0.0.1:" + otlpHttp);
     assertThat(output).contains("spyglass - shutting down").contains("service - stopped");
+  }
+
+  private static final java.util.regex.Pattern SAMPLE =
+      java.util.regex.Pattern.compile(
+          "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{.*\\})? (-?[0-9.]+(?:[eE][-+]?[0-9]+)?|NaN|[+-]Inf)(?: [0-9]+)?");
+
+  /** Every line is a comment (# HELP / # TYPE) or a sample: name{labels} value. */
+  private static void assertPrometheusText(String text) {
+    assertThat(text).contains("# TYPE otelcol_receiver_accepted_log_records_total counter");
+    for (String line : text.split("\n")) {
+      if (!line.isEmpty() && !line.startsWith("# HELP ") && !line.startsWith("# TYPE ")) {
+        assertThat(SAMPLE.matcher(line).matches()).as("a sample line: %s", line).isTrue();
+      }
+    }
+  }
+
+  /** The sum of every sample of {@code name}. */
+  private static double sum(String text, String name) {
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      java.util.regex.Matcher sample = SAMPLE.matcher(line);
+      if (sample.matches() && sample.group(1).equals(name)) {
+        sum += Double.parseDouble(sample.group(3));
+      }
+    }
+    return sum;
   }
 
   private Process spyglassWithEnv(Path log, String name, String value, Path config)

@@ -3,6 +3,7 @@ package dev.spyglass.server.api;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
@@ -12,8 +13,12 @@ import dev.spyglass.pipeline.component.Extension;
 import dev.spyglass.pipeline.component.Health;
 import dev.spyglass.pipeline.component.Host;
 import dev.spyglass.query.QueryApi;
+import dev.spyglass.server.telemetry.SelfTelemetry;
 import dev.spyglass.storage.StoreHolder;
 import dev.spyglass.storage.TelemetryStore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,30 +31,34 @@ import java.util.Optional;
 final class ApiExtension implements Extension {
   private final ComponentSettings settings;
   private final ApiConfig config;
+  private final Optional<SelfTelemetry> selfTelemetry;
   private Server server;
 
-  ApiExtension(ComponentSettings settings, ApiConfig config) {
+  ApiExtension(
+      ComponentSettings settings, ApiConfig config, Optional<SelfTelemetry> selfTelemetry) {
     this.settings = settings;
     this.config = config;
+    this.selfTelemetry = selfTelemetry;
   }
 
   @Override
   public void start(Host host) {
     ServerBuilder builder = Server.builder();
     QueryApi.addTo(builder, () -> store(host));
-    server =
-        builder
-            .http(config.endpoint().socketAddress())
-            // Long query strings reach the query guard and get a JSON 400, not a dropped socket.
-            .http1MaxInitialLineLength(2 << 20)
-            .http2MaxHeaderListSize(2 << 20)
-            .service(get("/healthz"), (ctx, req) -> HttpResponse.ofJson(Map.of("status", "ok")))
-            .service(get("/readyz"), (ctx, req) -> readiness(host.readiness()))
-            .service(
-                Route.builder().path("/api/v1/admin/snapshots").methods(HttpMethod.POST).build(),
-                new SnapshotService(host))
-            .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
-            .build();
+    builder
+        .http(config.endpoint().socketAddress())
+        // Long query strings reach the query guard and get a JSON 400, not a dropped socket.
+        .http1MaxInitialLineLength(2 << 20)
+        .http2MaxHeaderListSize(2 << 20)
+        .service(get("/healthz"), (ctx, req) -> HttpResponse.ofJson(Map.of("status", "ok")))
+        .service(get("/readyz"), (ctx, req) -> readiness(host.readiness()))
+        .service(
+            Route.builder().path("/api/v1/admin/snapshots").methods(HttpMethod.POST).build(),
+            new SnapshotService(host))
+        .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2));
+    selfTelemetry.ifPresent(
+        telemetry -> builder.service(get("/metrics"), (ctx, req) -> prometheusText(telemetry)));
+    server = builder.build();
     server.start().join();
     settings
         .logger()
@@ -64,6 +73,17 @@ final class ApiExtension implements Extension {
     if (server != null) {
       server.stop().join();
     }
+  }
+
+  private static HttpResponse prometheusText(SelfTelemetry telemetry) {
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    try {
+      telemetry.writePrometheusText(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return HttpResponse.of(
+        HttpStatus.OK, MediaType.parse(SelfTelemetry.CONTENT_TYPE), text.toByteArray());
   }
 
   /** The first store among the exporters, once it is open. */

@@ -50,7 +50,8 @@ class ApiExtensionTest {
                 Optional.empty(),
                 LoggerFactory.getLogger("extension/api"),
                 MeterProvider.noop().get("test")),
-            new ApiConfig(new Endpoint("127.0.0.1", 0)));
+            new ApiConfig(new Endpoint("127.0.0.1", 0)),
+            Optional.empty());
     api.start(host);
     try {
       HttpClient client = HttpClient.newHttpClient();
