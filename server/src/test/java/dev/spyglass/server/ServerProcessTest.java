@@ -130,6 +130,10 @@ class ServerProcessTest {
         .isEqualTo(200);
     assertThat(sum(get(api, "/metrics").body(), "otelcol_receiver_accepted_log_records_total"))
         .isEqualTo(3);
+    assertThat(get(api, "/readyz").statusCode()).isEqualTo(200);
+    assertThat(get(api, "/metrics").body())
+        .containsPattern(
+            "http_server_request_duration_seconds_count\\{[^}]*http_route=\"/readyz\"[^}]*\\} [1-9]");
 
     long stopping = System.nanoTime();
     process.destroy(); // SIGTERM

@@ -58,6 +58,7 @@ final class ApiExtension implements Extension {
         .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2));
     selfTelemetry.ifPresent(
         telemetry -> builder.service(get("/metrics"), (ctx, req) -> prometheusText(telemetry)));
+    builder.decorator(new RequestDurations(settings.meter()));
     server = builder.build();
     server.start().join();
     settings
