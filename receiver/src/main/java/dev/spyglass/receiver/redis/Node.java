@@ -24,7 +24,8 @@ final class Node implements AutoCloseable {
   private final int slowlogMaxEntries;
   private Jedis jedis;
   private String runId = "";
-  private long slowlogReadUpTo = -1;
+  // Advanced by the thread that sees the logs acknowledged, read by the scrape thread.
+  private volatile long slowlogReadUpTo = -1;
   private boolean up = true;
 
   /** What one scrape of a node found. */
@@ -103,7 +104,7 @@ final class Node implements AutoCloseable {
   }
 
   /** The slow log entries up to {@code id} were delivered: never send them again. */
-  void delivered(long id) {
+  synchronized void delivered(long id) {
     slowlogReadUpTo = Math.max(slowlogReadUpTo, id);
   }
 
