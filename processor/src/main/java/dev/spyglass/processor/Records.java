@@ -24,8 +24,10 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -243,86 +245,77 @@ public final class Records {
       Predicate<RecordView> keep,
       AttributeRewrite attributes) {
     Metric.Builder out = metric.toBuilder();
+    Points points = new Points(resource, scope, metric, keep, attributes);
     switch (metric.getDataCase()) {
-      case GAUGE -> {
-        var data = out.getGaugeBuilder().clearDataPoints();
-        for (NumberDataPoint p : metric.getGauge().getDataPointsList()) {
-          RecordView v = view(resource, scope, metric, p.getAttributesList(), p);
-          if (keep.test(v)) {
-            data.addDataPoints(
-                attributes == null
-                    ? p
-                    : p.toBuilder()
-                        .clearAttributes()
-                        .addAllAttributes(attributes.apply(v, p.getAttributesList()))
-                        .build());
-          }
-        }
-      }
-      case SUM -> {
-        var data = out.getSumBuilder().clearDataPoints();
-        for (NumberDataPoint p : metric.getSum().getDataPointsList()) {
-          RecordView v = view(resource, scope, metric, p.getAttributesList(), p);
-          if (keep.test(v)) {
-            data.addDataPoints(
-                attributes == null
-                    ? p
-                    : p.toBuilder()
-                        .clearAttributes()
-                        .addAllAttributes(attributes.apply(v, p.getAttributesList()))
-                        .build());
-          }
-        }
-      }
-      case HISTOGRAM -> {
-        var data = out.getHistogramBuilder().clearDataPoints();
-        for (HistogramDataPoint p : metric.getHistogram().getDataPointsList()) {
-          RecordView v = view(resource, scope, metric, p.getAttributesList(), p);
-          if (keep.test(v)) {
-            data.addDataPoints(
-                attributes == null
-                    ? p
-                    : p.toBuilder()
-                        .clearAttributes()
-                        .addAllAttributes(attributes.apply(v, p.getAttributesList()))
-                        .build());
-          }
-        }
-      }
-      case EXPONENTIAL_HISTOGRAM -> {
-        var data = out.getExponentialHistogramBuilder().clearDataPoints();
-        for (ExponentialHistogramDataPoint p :
-            metric.getExponentialHistogram().getDataPointsList()) {
-          RecordView v = view(resource, scope, metric, p.getAttributesList(), p);
-          if (keep.test(v)) {
-            data.addDataPoints(
-                attributes == null
-                    ? p
-                    : p.toBuilder()
-                        .clearAttributes()
-                        .addAllAttributes(attributes.apply(v, p.getAttributesList()))
-                        .build());
-          }
-        }
-      }
-      case SUMMARY -> {
-        var data = out.getSummaryBuilder().clearDataPoints();
-        for (SummaryDataPoint p : metric.getSummary().getDataPointsList()) {
-          RecordView v = view(resource, scope, metric, p.getAttributesList(), p);
-          if (keep.test(v)) {
-            data.addDataPoints(
-                attributes == null
-                    ? p
-                    : p.toBuilder()
-                        .clearAttributes()
-                        .addAllAttributes(attributes.apply(v, p.getAttributesList()))
-                        .build());
-          }
-        }
-      }
+      case GAUGE ->
+          out.getGaugeBuilder()
+              .clearDataPoints()
+              .addAllDataPoints(
+                  points.kept(
+                      metric.getGauge().getDataPointsList(),
+                      NumberDataPoint::getAttributesList,
+                      (p, a) -> p.toBuilder().clearAttributes().addAllAttributes(a).build()));
+      case SUM ->
+          out.getSumBuilder()
+              .clearDataPoints()
+              .addAllDataPoints(
+                  points.kept(
+                      metric.getSum().getDataPointsList(),
+                      NumberDataPoint::getAttributesList,
+                      (p, a) -> p.toBuilder().clearAttributes().addAllAttributes(a).build()));
+      case HISTOGRAM ->
+          out.getHistogramBuilder()
+              .clearDataPoints()
+              .addAllDataPoints(
+                  points.kept(
+                      metric.getHistogram().getDataPointsList(),
+                      HistogramDataPoint::getAttributesList,
+                      (p, a) -> p.toBuilder().clearAttributes().addAllAttributes(a).build()));
+      case EXPONENTIAL_HISTOGRAM ->
+          out.getExponentialHistogramBuilder()
+              .clearDataPoints()
+              .addAllDataPoints(
+                  points.kept(
+                      metric.getExponentialHistogram().getDataPointsList(),
+                      ExponentialHistogramDataPoint::getAttributesList,
+                      (p, a) -> p.toBuilder().clearAttributes().addAllAttributes(a).build()));
+      case SUMMARY ->
+          out.getSummaryBuilder()
+              .clearDataPoints()
+              .addAllDataPoints(
+                  points.kept(
+                      metric.getSummary().getDataPointsList(),
+                      SummaryDataPoint::getAttributesList,
+                      (p, a) -> p.toBuilder().clearAttributes().addAllAttributes(a).build()));
       case DATA_NOT_SET -> {}
     }
     return out.build();
+  }
+
+  /** Filters and rewrites the data points of one metric, whatever their type. */
+  private record Points(
+      Resource resource,
+      ScopeMetrics scope,
+      Metric metric,
+      Predicate<RecordView> keep,
+      AttributeRewrite attributes) {
+
+    <P> List<P> kept(
+        List<P> points,
+        Function<P, List<KeyValue>> attributesOf,
+        BiFunction<P, List<KeyValue>, P> withAttributes) {
+      List<P> kept = new ArrayList<>(points.size());
+      for (P point : points) {
+        RecordView view = view(resource, scope, metric, attributesOf.apply(point), point);
+        if (keep.test(view)) {
+          kept.add(
+              attributes == null
+                  ? point
+                  : withAttributes.apply(point, attributes.apply(view, attributesOf.apply(point))));
+        }
+      }
+      return kept;
+    }
   }
 
   private static RecordView view(

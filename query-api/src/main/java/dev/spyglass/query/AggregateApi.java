@@ -41,11 +41,9 @@ final class AggregateApi {
     Params params = new Params(query);
     Signal signal = Signals.parse(signalName);
     String q = QueryGuard.check(params.string("q", ""));
-    long end = times.parse("end", params.string("end", null), times.now());
-    long start = times.parse("start", params.string("start", null), end - 3_600_000_000_000L);
-    if (start > end) {
-      throw ApiException.badRequest("invalid_range", "start is after end");
-    }
+    Times.Range range = times.range(params);
+    long start = range.start();
+    long end = range.end();
     List<String> groupBy = list(params.string("group_by", ""));
     List<Aggregation.Metric> metrics =
         list(params.string("metrics", "count")).stream().map(Aggregation.Metric::parse).toList();

@@ -81,8 +81,9 @@ final class ExportApi {
     Params params = new Params(query);
     Signal signal = Signals.parse(signalName);
     String q = QueryGuard.check(params.string("q", ""));
-    long end = times.parse("end", params.string("end", null), times.now());
-    long start = times.parse("start", params.string("start", null), end - 3_600_000_000_000L);
+    Times.Range range = times.range(params);
+    long start = range.start();
+    long end = range.end();
     Format format = Format.parse(params.string("format", "ndjson"));
     TelemetryStore store = stores.get();
     // Run it once now, so that a refused query is a 400 and not a broken stream.

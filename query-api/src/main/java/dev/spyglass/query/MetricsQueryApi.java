@@ -99,8 +99,9 @@ final class MetricsQueryApi {
           "missing_name", "parameter 'name' (the metric name) is required");
     }
     String q = QueryGuard.check(params.string("q", ""));
-    long end = times.parse("end", params.string("end", null), times.now());
-    long start = times.parse("start", params.string("start", null), end - 3_600_000_000_000L);
+    Times.Range range = times.range(params);
+    long start = range.start();
+    long end = range.end();
     String agg = params.string("agg", "avg");
     if (!List.of("avg", "sum", "min", "max", "count", "last", "rate", "p50", "p90", "p95", "p99")
         .contains(agg)) {

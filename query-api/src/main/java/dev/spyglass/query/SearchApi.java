@@ -51,11 +51,9 @@ final class SearchApi {
     Params params = new Params(query);
     Signal signal = Signals.parse(signalName);
     String q = QueryGuard.check(params.string("q", ""));
-    long end = times.parse("end", params.string("end", null), times.now());
-    long start = times.parse("start", params.string("start", null), end - 3_600_000_000_000L);
-    if (start > end) {
-      throw ApiException.badRequest("invalid_range", "start is after end");
-    }
+    Times.Range range = times.range(params);
+    long start = range.start();
+    long end = range.end();
     int limit = params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     boolean oldestFirst = oldestFirst(params.string("sort", ""));
     Optional<Cursor> cursor = cursor(params.string("cursor", ""));

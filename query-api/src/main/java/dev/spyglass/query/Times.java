@@ -61,6 +61,22 @@ final class Times {
     }
   }
 
+  /** A query's time range, in ns since the epoch. */
+  record Range(long start, long end) {}
+
+  /**
+   * The {@code start} and {@code end} parameters: by default the hour up to now; a start after the
+   * end is refused.
+   */
+  Range range(Params params) {
+    long end = parse("end", params.string("end", null), now());
+    long start = parse("start", params.string("start", null), end - 3_600_000_000_000L);
+    if (start > end) {
+      throw ApiException.badRequest("invalid_range", "start is after end");
+    }
+    return new Range(start, end);
+  }
+
   long now() {
     return clock.getAsLong();
   }

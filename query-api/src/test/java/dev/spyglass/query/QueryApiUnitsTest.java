@@ -3,6 +3,7 @@ package dev.spyglass.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.linecorp.armeria.common.QueryParams;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +27,18 @@ class QueryApiUnitsTest {
     assertThat(Times.format(1_763_700_000_123_456_789L))
         .isEqualTo("2025-11-21T04:40:00.123456789Z");
     assertThat(Times.format(1_763_700_000_000_000_000L)).isEqualTo("2025-11-21T04:40:00Z");
+  }
+
+  @Test
+  void timeRanges_defaultToTheLastHour_andRefuseAStartAfterTheEnd() {
+    assertThat(times.range(new Params(QueryParams.of())))
+        .isEqualTo(new Times.Range(NOW - 3_600_000_000_000L, NOW));
+    assertThat(times.range(new Params(QueryParams.of("start", "now-5m"))))
+        .isEqualTo(new Times.Range(NOW - 300_000_000_000L, NOW));
+    assertThatThrownBy(
+            () -> times.range(new Params(QueryParams.of("start", "now-1m", "end", "now-2m"))))
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("start is after end");
   }
 
   @ParameterizedTest
