@@ -2,6 +2,7 @@ package dev.spyglass.query;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.spyglass.pipeline.Signal;
+import dev.spyglass.storage.SpanKinds;
 import dev.spyglass.storage.StoredRecord;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
@@ -69,7 +70,7 @@ final class Csv {
         cells.add(HEX.formatHex(span.getSpanId().toByteArray()));
         cells.add(HEX.formatHex(span.getParentSpanId().toByteArray()));
         cells.add(span.getName());
-        cells.add(RecordJson.kind(span.getKind()));
+        cells.add(SpanKinds.name(span.getKind()));
         cells.add(
             Long.toString(Math.max(0, span.getEndTimeUnixNano() - span.getStartTimeUnixNano())));
         cells.add(RecordJson.status(span.getStatus().getCode()));

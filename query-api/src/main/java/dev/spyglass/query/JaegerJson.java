@@ -2,6 +2,7 @@ package dev.spyglass.query;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.google.protobuf.ByteString;
+import dev.spyglass.storage.SpanKinds;
 import dev.spyglass.storage.StoredRecord;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -91,7 +92,7 @@ final class JaegerJson {
     for (KeyValue attribute : span.getAttributesList()) {
       tag(json, attribute.getKey(), attribute.getValue());
     }
-    String kind = RecordJson.kind(span.getKind());
+    String kind = SpanKinds.name(span.getKind());
     if (!kind.equals("unspecified") && !kind.equals("internal")) {
       stringTag(json, "span.kind", kind);
     }

@@ -3,6 +3,7 @@ package dev.spyglass.query;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.spyglass.storage.SpanKinds;
 import dev.spyglass.storage.StoredRecord;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -132,7 +133,7 @@ final class RecordJson {
     id(json, "span_id", span.getSpanId());
     id(json, "parent_span_id", span.getParentSpanId());
     json.writeStringField("name", span.getName());
-    json.writeStringField("kind", kind(span.getKind()));
+    json.writeStringField("kind", SpanKinds.name(span.getKind()));
     json.writeStringField("end_timestamp", Times.format(span.getEndTimeUnixNano()));
     json.writeNumberField(
         "duration", Math.max(0, span.getEndTimeUnixNano() - span.getStartTimeUnixNano()));
@@ -270,17 +271,6 @@ final class RecordJson {
     if (!id.isEmpty()) {
       json.writeStringField(name, HEX.formatHex(id.toByteArray()));
     }
-  }
-
-  static String kind(Span.SpanKind kind) {
-    return switch (kind) {
-      case SPAN_KIND_INTERNAL -> "internal";
-      case SPAN_KIND_SERVER -> "server";
-      case SPAN_KIND_CLIENT -> "client";
-      case SPAN_KIND_PRODUCER -> "producer";
-      case SPAN_KIND_CONSUMER -> "consumer";
-      default -> "unspecified";
-    };
   }
 
   static String status(io.opentelemetry.proto.trace.v1.Status.StatusCode code) {

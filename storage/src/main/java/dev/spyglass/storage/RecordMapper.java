@@ -107,7 +107,7 @@ final class RecordMapper {
               .id("span_id", span.getSpanId())
               .id("parent_span_id", span.getParentSpanId())
               .groupableKeyword("name", span.getName())
-              .groupableKeyword("kind", kind(span.getKind()))
+              .groupableKeyword("kind", SpanKinds.name(span.getKind()))
               .groupableKeyword("status.code", status(span.getStatus().getCode()))
               .longValue("duration", duration)
               .time("end_timestamp", span.getEndTimeUnixNano())
@@ -303,17 +303,6 @@ final class RecordMapper {
       }
     }
     return 0;
-  }
-
-  private static String kind(Span.SpanKind kind) {
-    return switch (kind) {
-      case SPAN_KIND_INTERNAL -> "internal";
-      case SPAN_KIND_SERVER -> "server";
-      case SPAN_KIND_CLIENT -> "client";
-      case SPAN_KIND_PRODUCER -> "producer";
-      case SPAN_KIND_CONSUMER -> "consumer";
-      default -> "unspecified";
-    };
   }
 
   private static String status(io.opentelemetry.proto.trace.v1.Status.StatusCode code) {
