@@ -1,17 +1,14 @@
 package dev.spyglass.processor.attributes;
 
 import dev.spyglass.pipeline.Signal;
-import dev.spyglass.pipeline.Telemetry;
 import dev.spyglass.pipeline.TelemetryConsumer;
 import dev.spyglass.pipeline.component.ComponentSettings;
 import dev.spyglass.pipeline.component.Processor;
 import dev.spyglass.pipeline.component.ProcessorFactory;
-import dev.spyglass.processor.ProcessorTelemetry;
-import dev.spyglass.processor.Records;
+import dev.spyglass.processor.ResourceRewriter;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /** The {@code resource} processor: attribute actions on every resource. */
 public final class ResourceProcessorFactory implements ProcessorFactory<ResourceConfig> {
@@ -40,22 +37,6 @@ public final class ResourceProcessorFactory implements ProcessorFactory<Resource
   public Processor create(
       ComponentSettings settings, ResourceConfig config, Signal signal, TelemetryConsumer next) {
     AttributeActions actions = new AttributeActions(config.attributes());
-    ProcessorTelemetry telemetry = new ProcessorTelemetry(settings);
-    return new Processor() {
-      @Override
-      public CompletableFuture<Void> consume(Telemetry batch) {
-        telemetry.incoming(batch);
-        Telemetry changed =
-            Records.mapResources(
-                batch,
-                resource ->
-                    resource.toBuilder()
-                        .clearAttributes()
-                        .addAllAttributes(actions.apply(resource.getAttributesList()))
-                        .build());
-        telemetry.outgoing(changed);
-        return next.consume(changed);
-      }
-    };
+    return new ResourceRewriter(settings, actions::apply, next);
   }
 }

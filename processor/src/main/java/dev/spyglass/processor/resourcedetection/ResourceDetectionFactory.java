@@ -1,19 +1,16 @@
 package dev.spyglass.processor.resourcedetection;
 
 import dev.spyglass.pipeline.Signal;
-import dev.spyglass.pipeline.Telemetry;
 import dev.spyglass.pipeline.TelemetryConsumer;
 import dev.spyglass.pipeline.component.ComponentSettings;
 import dev.spyglass.pipeline.component.Processor;
 import dev.spyglass.pipeline.component.ProcessorFactory;
-import dev.spyglass.processor.ProcessorTelemetry;
-import dev.spyglass.processor.Records;
+import dev.spyglass.processor.ResourceRewriter;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -60,24 +57,7 @@ public final class ResourceDetectionFactory implements ProcessorFactory<Resource
       TelemetryConsumer next) {
     Map<String, AnyValue> detected = Detectors.detect(config.detectors(), environment);
     settings.logger().info("detected resource attributes {}", detected.keySet());
-    ProcessorTelemetry telemetry = new ProcessorTelemetry(settings);
-    return new Processor() {
-      @Override
-      public CompletableFuture<Void> consume(Telemetry batch) {
-        telemetry.incoming(batch);
-        Telemetry changed =
-            Records.mapResources(
-                batch,
-                resource ->
-                    resource.toBuilder()
-                        .clearAttributes()
-                        .addAllAttributes(
-                            Detectors.merge(
-                                resource.getAttributesList(), detected, config.override()))
-                        .build());
-        telemetry.outgoing(changed);
-        return next.consume(changed);
-      }
-    };
+    return new ResourceRewriter(
+        settings, attributes -> Detectors.merge(attributes, detected, config.override()), next);
   }
 }
