@@ -72,6 +72,10 @@ final class SpanMetricsConnector implements Connector {
   private final String callsName;
   private final String durationName;
   private final Counters counters;
+  private final boolean withService;
+  private final boolean withSpanName;
+  private final boolean withSpanKind;
+  private final boolean withStatusCode;
 
   private final Object lock = new Object();
   // Guarded by lock: series by resource, then by data point attributes.
@@ -100,6 +104,11 @@ final class SpanMetricsConnector implements Connector {
     this.callsName = prefix + "calls";
     this.durationName = prefix + "duration";
     this.counters = new Counters(settings);
+    List<String> excluded = config.excludeDimensions();
+    this.withService = !excluded.contains("service.name");
+    this.withSpanName = !excluded.contains("span.name");
+    this.withSpanKind = !excluded.contains("span.kind");
+    this.withStatusCode = !excluded.contains("status.code");
     this.intervalStartNanos = epochNanos.getAsLong();
   }
 
@@ -120,9 +129,10 @@ final class SpanMetricsConnector implements Connector {
     ExportTraceServiceRequest request = traces.request();
     for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
       Resource resource = resourceSpans.getResource();
+      Optional<AnyValue> service = find(resource.getAttributesList(), "service.name");
       for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
         for (Span span : scopeSpans.getSpansList()) {
-          record(resource, span);
+          record(resource, service, span);
         }
       }
     }
@@ -130,8 +140,8 @@ final class SpanMetricsConnector implements Connector {
     return CompletableFuture.completedFuture(null);
   }
 
-  private void record(Resource resource, Span span) {
-    List<KeyValue> key = seriesKey(resource, span);
+  private void record(Resource resource, Optional<AnyValue> service, Span span) {
+    List<KeyValue> key = seriesKey(resource, service, span);
     double duration =
         Math.max(0, span.getEndTimeUnixNano() - span.getStartTimeUnixNano()) / nanosPerUnit;
     synchronized (lock) {
@@ -159,20 +169,18 @@ final class SpanMetricsConnector implements Connector {
     return found >= 0 ? found : -(found + 1);
   }
 
-  private List<KeyValue> seriesKey(Resource resource, Span span) {
+  private List<KeyValue> seriesKey(Resource resource, Optional<AnyValue> service, Span span) {
     List<KeyValue> key = new ArrayList<>(4 + dimensions.size());
-    List<String> excluded = config.excludeDimensions();
-    if (!excluded.contains("service.name")) {
-      find(resource.getAttributesList(), "service.name")
-          .ifPresent(value -> key.add(attribute("service.name", value)));
+    if (withService) {
+      service.ifPresent(value -> key.add(attribute("service.name", value)));
     }
-    if (!excluded.contains("span.name")) {
+    if (withSpanName) {
       key.add(attribute("span.name", string(span.getName())));
     }
-    if (!excluded.contains("span.kind")) {
+    if (withSpanKind) {
       key.add(attribute("span.kind", string(span.getKind().name())));
     }
-    if (!excluded.contains("status.code")) {
+    if (withStatusCode) {
       Status.StatusCode code = span.getStatus().getCode();
       key.add(attribute("status.code", string(code.name())));
     }

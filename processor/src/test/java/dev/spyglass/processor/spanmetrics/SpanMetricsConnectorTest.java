@@ -263,6 +263,29 @@ class SpanMetricsConnectorTest {
   }
 
   @Test
+  void excludedDimensions_areLeftOut_andTheirSeriesMerge() {
+    SpanMetricsConfig d = factory.defaultConfig();
+    SpanMetricsConnector connector =
+        connector(
+            new SpanMetricsConfig(
+                d.histogram(),
+                List.of(),
+                List.of("status.code", "span.kind"),
+                d.aggregationTemporality(),
+                d.metricsFlushInterval(),
+                d.namespace(),
+                0));
+    connector.consume(
+        traces(
+            "api",
+            span("GET", 1, Status.StatusCode.STATUS_CODE_OK),
+            span("GET", 1, Status.StatusCode.STATUS_CODE_ERROR)));
+    connector.flush().join();
+    assertThat(calls(sent.getFirst()))
+        .containsExactly(Map.entry(Map.of("service.name", "api", "span.name", "GET"), 2L));
+  }
+
+  @Test
   void pastTheCardinalityLimit_spansCountInTheOverflowSeries() {
     SpanMetricsConnector connector =
         connector(config(List.of(), "AGGREGATION_TEMPORALITY_CUMULATIVE", 2));
