@@ -223,6 +223,7 @@ class RedisReceiverTest {
               "redis.role",
               "redis.cmd.calls",
               "redis.cmd.sec",
+              "redis.cmd.latency",
               "redis.rdb.last_bgsave_ok",
               "redis.aof.enabled",
               "redis.latency.latest",
@@ -235,6 +236,7 @@ class RedisReceiverTest {
       assertThat(value(m.get("redis.db.keys"), "db", "0")).isEqualTo(3);
       assertThat(value(m.get("redis.db.expires"), "db", "0")).isEqualTo(1);
       assertThat(value(m.get("redis.cmd.calls"), "cmd", "get")).isEqualTo(4);
+      assertThat(value(m.get("redis.cmd.latency"), "cmd", "get")).isPositive().isLessThan(1.0);
       assertThat(value(m.get("redis.role"), "role", "primary")).isEqualTo(1);
       assertThat(m.get("redis.memory.used").getUnit()).isEqualTo("By");
       assertThat(value(m.get("redis.latency.latest"), "event", "command")).isBetween(0.015, 1.0);
