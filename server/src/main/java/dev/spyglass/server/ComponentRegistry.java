@@ -1,5 +1,8 @@
 package dev.spyglass.server;
 
+import dev.spyglass.exporter.filestorage.FileStorageFactory;
+import dev.spyglass.exporter.otlp.OtlpExporterFactory;
+import dev.spyglass.exporter.otlp.OtlpHttpExporterFactory;
 import dev.spyglass.pipeline.service.Factories;
 import dev.spyglass.processor.attributes.AttributesProcessorFactory;
 import dev.spyglass.processor.attributes.ResourceProcessorFactory;
@@ -45,6 +48,8 @@ public final class ComponentRegistry {
         .receiver(new RedisReceiverFactory())
         .exporter(new DebugExporterFactory())
         .exporter(new SpyglassExporterFactory())
+        .exporter(new OtlpExporterFactory())
+        .exporter(new OtlpHttpExporterFactory())
         .processor(new MemoryLimiterFactory())
         .processor(new BatchProcessorFactory())
         .processor(new AttributesProcessorFactory())
@@ -55,6 +60,7 @@ public final class ComponentRegistry {
         .processor(new FilterProcessorFactory())
         .processor(new TailSamplingFactory())
         .connector(new SpanMetricsConnectorFactory())
-        .extension(new ApiExtensionFactory(selfTelemetry));
+        .extension(new ApiExtensionFactory(selfTelemetry))
+        .extension(new FileStorageFactory());
   }
 }
