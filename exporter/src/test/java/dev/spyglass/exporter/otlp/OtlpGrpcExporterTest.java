@@ -27,21 +27,23 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code otlp} (gRPC) against a real gRPC server on loopback that answers as a script says. */
 class OtlpGrpcExporterTest {
-  private final Deque<com.google.rpc.Status> script = new ArrayDeque<>();
-  private final List<Long> arrivals = new CopyOnWriteArrayList<>();
-  private final List<ExportTraceServiceRequest> received = new CopyOnWriteArrayList<>();
-  private final List<String> authorizations = new CopyOnWriteArrayList<>();
-  private Server server;
+  private static final Deque<com.google.rpc.Status> script = new ArrayDeque<>();
+  private static final List<Long> arrivals = new CopyOnWriteArrayList<>();
+  private static final List<ExportTraceServiceRequest> received = new CopyOnWriteArrayList<>();
+  private static final List<String> authorizations = new CopyOnWriteArrayList<>();
+  private static Server server;
   private Exporter exporter;
 
-  @BeforeEach
-  void startServer() {
+  @BeforeAll
+  static void startServer() {
     TraceServiceGrpc.TraceServiceImplBase traces =
         new TraceServiceGrpc.TraceServiceImplBase() {
           @Override
@@ -73,12 +75,24 @@ class OtlpGrpcExporterTest {
     server.start().join();
   }
 
+  @AfterAll
+  static void stopServer() {
+    server.stop().join();
+  }
+
+  @BeforeEach
+  void clear() {
+    script.clear();
+    arrivals.clear();
+    received.clear();
+    authorizations.clear();
+  }
+
   @AfterEach
   void stop() {
     if (exporter != null) {
       exporter.shutdown();
     }
-    server.stop().join();
   }
 
   private void start(RetrySettings retry) {

@@ -32,20 +32,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code otlphttp} against a real HTTP server on loopback that answers as a script says. */
 class OtlpHttpExporterTest {
-  private final Deque<HttpResponse> script = new ArrayDeque<>();
-  private final List<Long> arrivals = new CopyOnWriteArrayList<>();
-  private final List<AggregatedHttpRequest> requests = new CopyOnWriteArrayList<>();
-  private Server server;
+  private static final Deque<HttpResponse> script = new ArrayDeque<>();
+  private static final List<Long> arrivals = new CopyOnWriteArrayList<>();
+  private static final List<AggregatedHttpRequest> requests = new CopyOnWriteArrayList<>();
+  private static Server server;
   private Exporter exporter;
 
-  @BeforeEach
-  void startServer() {
+  @BeforeAll
+  static void startServer() {
     server =
         Server.builder()
             .gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO)
@@ -68,12 +70,23 @@ class OtlpHttpExporterTest {
     server.start().join();
   }
 
+  @AfterAll
+  static void stopServer() {
+    server.stop().join();
+  }
+
+  @BeforeEach
+  void clear() {
+    script.clear();
+    arrivals.clear();
+    requests.clear();
+  }
+
   @AfterEach
   void stop() {
     if (exporter != null) {
       exporter.shutdown();
     }
-    server.stop().join();
   }
 
   private Exporter start(OtlpHttpExporterConfig config) {
