@@ -44,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
     log.info(
         "starting with {}",
         config == null ? "the built-in configuration" : "configuration " + config);
-    SelfTelemetry selfTelemetry = SelfTelemetry.create();
+    SelfTelemetry selfTelemetry = SelfTelemetry.create(loaded.service().telemetry());
     Service service =
         Service.create(
             loaded, ComponentRegistry.factories(selfTelemetry), selfTelemetry.meterProvider());
@@ -54,7 +54,8 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("spyglass: " + e.getMessage());
       return Main.RUNTIME_ERROR;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(service), "spyglass-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> stop(service, selfTelemetry), "spyglass-shutdown"));
     log.info("ready");
     return KEEP_RUNNING;
   }
@@ -63,7 +64,7 @@ final class RunCommand implements Callable<Integer> {
    * Runs in the shutdown hook (SIGTERM, Ctrl-C). Ends the JVM with {@code halt} so that a clean
    * shutdown exits 0 rather than the 128+signal a JVM reports after a signal.
    */
-  private static void stop(Service service) {
+  private static void stop(Service service, SelfTelemetry selfTelemetry) {
     Thread watchdog =
         Thread.ofPlatform()
             .daemon()
@@ -78,6 +79,8 @@ final class RunCommand implements Callable<Integer> {
                   }
                 });
     log.info("shutting down");
+    // First, while the receivers still take data: the last export may go to Spyglass itself.
+    selfTelemetry.close();
     service.shutdown();
     watchdog.interrupt();
     System.err.flush();

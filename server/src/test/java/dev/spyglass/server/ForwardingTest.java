@@ -197,6 +197,16 @@ class ForwardingTest {
           refused++;
         }
       }
+      // What an operator sees on A's /metrics: a full queue and the batches it refused.
+      String metrics = SpyglassProcess.get(aApi, "/metrics").body();
+      assertThat(metrics)
+          .contains("otelcol_exporter_queue_size{exporter=\"otlp/b\"")
+          .containsPattern("otelcol_exporter_queue_size\\{exporter=\"otlp/b\"[^}]*\\} 8")
+          .containsPattern("otelcol_exporter_queue_capacity\\{exporter=\"otlp/b\"[^}]*\\} 8")
+          .containsPattern(
+              "otelcol_exporter_enqueue_failed_log_records_total\\{exporter=\"otlp/b\"[^}]*\\} 20")
+          .containsPattern(
+              "spyglass_exporter_send_duration_seconds_count\\{exporter=\"otlp/b\",[^}]*outcome=\"retry\"");
       a.kill();
     }
     assertThat(acknowledged).hasSize(8 * 5);

@@ -35,6 +35,11 @@ import java.util.zip.GZIPOutputStream;
 final class HttpSender implements Sender {
   private static final long MAX_RESPONSE_BYTES = 4L << 20;
 
+  /**
+   * OTLP's protobuf content type (Armeria's {@code MediaType.PROTOBUF} is application/protobuf).
+   */
+  static final MediaType OTLP_PROTOBUF = MediaType.parse("application/x-protobuf");
+
   private final ClientFactory factory;
   private final Map<Signal, WebClient> clients = new EnumMap<>(Signal.class);
   private final Map<Signal, String> paths = new EnumMap<>(Signal.class);
@@ -67,7 +72,7 @@ final class HttpSender implements Sender {
             : batch.request().toByteArray();
     RequestHeadersBuilder headers =
         RequestHeaders.builder(HttpMethod.POST, paths.get(batch.signal()))
-            .contentType(json ? MediaType.JSON : MediaType.PROTOBUF);
+            .contentType(json ? MediaType.JSON : OTLP_PROTOBUF);
     config.headers().forEach(headers::add);
     if (config.compression() != Compression.NONE) {
       headers.set(HttpHeaderNames.CONTENT_ENCODING, config.compression().configName());

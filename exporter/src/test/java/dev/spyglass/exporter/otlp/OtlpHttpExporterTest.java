@@ -131,7 +131,8 @@ class OtlpHttpExporterTest {
     assertThat(request.path()).isEqualTo("/v1/logs");
     assertThat(request.headers().get("authorization")).isEqualTo("Bearer s3cret");
     assertThat(request.headers().get("x-tenant")).isEqualTo("acme");
-    assertThat(request.contentType()).isEqualTo(MediaType.PROTOBUF);
+    assertThat(request.headers().get(HttpHeaderNames.CONTENT_TYPE))
+        .isEqualTo("application/x-protobuf");
     assertThat(request.headers().get(HttpHeaderNames.CONTENT_ENCODING)).isEqualTo("gzip");
     byte[] body =
         new GZIPInputStream(new ByteArrayInputStream(request.content().array())).readAllBytes();

@@ -11,12 +11,21 @@ import java.util.Map;
  *
  * @param extensions extensions to start, in order
  * @param pipelines the pipelines, in the order they were written
+ * @param telemetry where Spyglass's own telemetry is exported
  */
 public record ServiceConfig(
-    List<ComponentId> extensions, Map<PipelineId, PipelineConfig> pipelines) {
+    List<ComponentId> extensions,
+    Map<PipelineId, PipelineConfig> pipelines,
+    TelemetryConfig telemetry) {
 
   public ServiceConfig {
     extensions = List.copyOf(extensions);
     pipelines = Collections.unmodifiableMap(new LinkedHashMap<>(pipelines));
+    telemetry = telemetry == null ? TelemetryConfig.NONE : telemetry;
+  }
+
+  /** A service section without {@code telemetry}. */
+  public ServiceConfig(List<ComponentId> extensions, Map<PipelineId, PipelineConfig> pipelines) {
+    this(extensions, pipelines, TelemetryConfig.NONE);
   }
 }

@@ -42,7 +42,7 @@ public final class ConfigLoader {
   private static final String DEFAULT_RESOURCE = "/dev/spyglass/server/default-config.yaml";
   private static final List<String> SECTIONS =
       List.of("receivers", "processors", "exporters", "connectors", "extensions", "service");
-  private static final Set<String> SERVICE_KEYS = Set.of("extensions", "pipelines");
+  private static final Set<String> SERVICE_KEYS = Set.of("extensions", "pipelines", "telemetry");
   private static final Set<String> PIPELINE_KEYS = Set.of("receivers", "processors", "exporters");
 
   private final Factories factories;
@@ -226,7 +226,8 @@ public final class ConfigLoader {
                     concat(pipelinePath, List.of("exporters")))));
       }
     }
-    return new ServiceConfig(extensions, pipelines);
+    return new ServiceConfig(
+        extensions, pipelines, new TelemetrySection(document).read(service.get("telemetry")));
   }
 
   private static List<ComponentId> ids(YamlDocument document, JsonNode list, List<Object> path) {
