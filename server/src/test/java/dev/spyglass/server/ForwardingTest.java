@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spyglass.pipeline.service.Service;
+import dev.spyglass.receiver.testing.TestCertificates;
 import dev.spyglass.server.config.ConfigLoader;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -263,6 +264,68 @@ class ForwardingTest {
             "endpoint: http://127.0.0.1:%d\nretry_on_failure: { initial_interval: 50ms, max_elapsed_time: 500ms }\nsending_queue: { enabled: false }"
                 .formatted(SpyglassProcess.freePort())));
     assertThat(send(downPort, batch("d", 1))).as("unreachable is retryable").isEqualTo(503);
+  }
+
+  @Test
+  void forwardsOverMutualTls_grpcAndHttps() throws Exception {
+    Path certs = Files.createDirectories(dir.resolve("certs"));
+    TestCertificates.make(certs);
+    String serverTls =
+        "tls: { cert_file: %s, key_file: %s, client_ca_file: %s }"
+            .formatted(
+                certs.resolve("server.crt"), certs.resolve("server.key"), certs.resolve("ca.crt"));
+    start(
+        """
+        receivers:
+          otlp:
+            protocols:
+              grpc: { endpoint: 127.0.0.1:%d, %s }
+              http: { endpoint: 127.0.0.1:%d, %s }
+        exporters:
+          spyglass: { path: %s, refresh_interval: 100ms }
+        extensions:
+          api: { endpoint: 127.0.0.1:%d }
+        service:
+          extensions: [api]
+          pipelines:
+            logs: { receivers: [otlp], exporters: [spyglass] }
+        """
+            .formatted(bGrpc, serverTls, bHttp, serverTls, dir.resolve("b"), bApi));
+    String clientTls =
+        "tls: { ca_file: %s, cert_file: %s, key_file: %s }"
+            .formatted(
+                certs.resolve("ca.crt"), certs.resolve("client.crt"), certs.resolve("client.key"));
+    String once =
+        "retry_on_failure: { initial_interval: 50ms, max_elapsed_time: 300ms }\n"
+            + "sending_queue: { enabled: false }";
+
+    int grpcPort = SpyglassProcess.freePort();
+    start(
+        pipelineA(
+            grpcPort,
+            "otlp/mtls",
+            "endpoint: 127.0.0.1:%d\n%s\n%s".formatted(bGrpc, clientTls, once)));
+    assertThat(send(grpcPort, batch("grpc-tls", 2))).isEqualTo(200);
+
+    int httpsPort = SpyglassProcess.freePort();
+    start(
+        pipelineA(
+            httpsPort,
+            "otlphttp/mtls",
+            "endpoint: https://127.0.0.1:%d\n%s\n%s".formatted(bHttp, clientTls, once)));
+    assertThat(send(httpsPort, batch("https-tls", 2))).isEqualTo(200);
+    awaitBodies(bApi, Set.of("grpc-tls-0", "grpc-tls-1", "https-tls-0", "https-tls-1"));
+
+    int noCertPort = SpyglassProcess.freePort();
+    start(
+        pipelineA(
+            noCertPort,
+            "otlp/no-cert",
+            "endpoint: 127.0.0.1:%d\ntls: { ca_file: %s }\n%s"
+                .formatted(bGrpc, certs.resolve("ca.crt"), once)));
+    assertThat(send(noCertPort, batch("no-cert", 1)))
+        .as("B refuses the handshake without a client certificate")
+        .isNotEqualTo(200);
   }
 
   private String pipelineA(int port, String exporter, String exporterConfig) {

@@ -117,10 +117,11 @@ final class GrpcSender implements Sender {
   static Outcome classify(Throwable failure) {
     Status status = Status.fromThrowable(failure);
     Duration retryDelay = retryDelay(failure);
-    String reason =
-        "gRPC "
-            + status.getCode()
-            + (status.getDescription() == null ? "" : ": " + status.getDescription());
+    String detail =
+        status.getDescription() != null
+            ? ": " + status.getDescription()
+            : status.getCause() != null ? ": " + HttpSender.describe(status.getCause()) : "";
+    String reason = "gRPC " + status.getCode() + detail;
     return switch (status.getCode()) {
       case CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS ->
           new Outcome.Retry(reason, retryDelay == null ? Duration.ZERO : retryDelay);
