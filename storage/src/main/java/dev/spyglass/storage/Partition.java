@@ -45,6 +45,16 @@ final class Partition implements Closeable {
           new SortField(DocumentBuilder.POSITION, SortField.Type.LONG, true));
 
   /** Analyses {@code body} as text; every other field is an exact keyword. */
+  /** How every partition's index is written: analyzers, sort, codec, merging, buffer. */
+  static IndexWriterConfig writerConfig() {
+    return new IndexWriterConfig(analyzer())
+        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+        .setIndexSort(SORT)
+        .setCodec(new Lucene104Codec(Lucene104Codec.Mode.BEST_COMPRESSION))
+        .setMergePolicy(new LogByteSizeMergePolicy())
+        .setRAMBufferSizeMB(32);
+  }
+
   static Analyzer analyzer() {
     return new PerFieldAnalyzerWrapper(
         new KeywordAnalyzer(), Map.of("body", new StandardAnalyzer()));
@@ -213,14 +223,7 @@ final class Partition implements Closeable {
     directory = directories.open(path);
     snapshots = new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy());
     IndexWriterConfig config =
-        new IndexWriterConfig(analyzer())
-            .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-            .setIndexSort(SORT)
-            .setCodec(new Lucene104Codec(Lucene104Codec.Mode.BEST_COMPRESSION))
-            .setMergePolicy(new LogByteSizeMergePolicy())
-            .setRAMBufferSizeMB(32)
-            .setIndexDeletionPolicy(snapshots)
-            .setCommitOnClose(false);
+        writerConfig().setIndexDeletionPolicy(snapshots).setCommitOnClose(false);
     writer = new IndexWriter(directory, config);
     searchers = new SearcherManager(writer, null);
   }

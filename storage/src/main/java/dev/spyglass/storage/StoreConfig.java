@@ -51,6 +51,9 @@ public record StoreConfig(
    */
   public record Limits(int maxIndexedAttributes, int maxIndexedValueLength) {}
 
+  /** The default attribute caps. */
+  public static final Limits DEFAULT_LIMITS = new Limits(128, 4096);
+
   /**
    * @param maxIndexingLag bytes of acknowledged requests not yet indexed before writes are refused;
    *     default 256 MiB
@@ -78,7 +81,7 @@ public record StoreConfig(
         Duration.ofHours(24),
         64L << 20,
         new Retention(Duration.ZERO, 0),
-        new Limits(128, 4096),
+        DEFAULT_LIMITS,
         new Backpressure(256L << 20, 512L << 20),
         StoreConfig.Query.DEFAULT);
   }
