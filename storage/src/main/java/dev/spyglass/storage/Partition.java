@@ -44,7 +44,6 @@ final class Partition implements Closeable {
           new SortField(DocumentBuilder.LSN, SortField.Type.LONG, true),
           new SortField(DocumentBuilder.POSITION, SortField.Type.LONG, true));
 
-  /** Analyses {@code body} as text; every other field is an exact keyword. */
   /** How every partition's index is written: analyzers, sort, codec, merging, buffer. */
   static IndexWriterConfig writerConfig() {
     return new IndexWriterConfig(analyzer())
@@ -55,6 +54,7 @@ final class Partition implements Closeable {
         .setRAMBufferSizeMB(32);
   }
 
+  /** Analyses {@code body} as text; every other field is an exact keyword. */
   static Analyzer analyzer() {
     return new PerFieldAnalyzerWrapper(
         new KeywordAnalyzer(), Map.of("body", new StandardAnalyzer()));
