@@ -1,0 +1,294 @@
+package dev.spyglass.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spyglass.bench.data.LogGenerator;
+import dev.spyglass.bench.data.LoghubCorpus;
+import dev.spyglass.bench.data.MetricGenerator;
+import dev.spyglass.bench.data.Timeline;
+import dev.spyglass.bench.data.TraceGenerator;
+import dev.spyglass.bench.load.LoadGenerator;
+import dev.spyglass.bench.load.LoadResult;
+import dev.spyglass.bench.load.OtlpClient;
+import dev.spyglass.pipeline.Signal;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code spyglass bench}: the benchmarks of docs/BENCHMARKS.md, and the load generator. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    subcommands = {Main.Load.class},
+    description = {
+      "End-to-end ingest (logs, spans) against a raw-Lucene baseline, query latency, JMH.",
+      "The last line printed is one JSON object with the headline figures."
+    })
+public final class Main implements Callable<Integer> {
+  @Option(names = "--quick", description = "Small volumes; finishes in under two minutes.")
+  boolean quick;
+
+  @Option(names = "--home", defaultValue = ".", description = "The Spyglass checkout (built).")
+  Path home;
+
+  @Option(
+      names = "--loghub",
+      description = "Loghub samples (default <home>/../shared/data/loghub).")
+  Path loghub;
+
+  @Option(names = "--work", description = "Scratch directory (default <home>/bench/target/work).")
+  Path work;
+
+  @Option(names = "--log-records", description = "Log records to ingest (default 2,000,000).")
+  Long logRecords;
+
+  @Option(names = "--query-records", description = "Log records to query (default 10,000,000).")
+  Long queryRecords;
+
+  @Option(names = "--no-query", description = "Skip the query benchmark.")
+  boolean noQuery;
+
+  @Option(names = "--no-jmh", description = "Skip the JMH benchmarks.")
+  boolean noJmh;
+
+  @Option(names = "--profile", description = "Record the log ingest with JFR and summarize it.")
+  boolean profile;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    Path loghubDir = loghub != null ? loghub : home.resolve("../shared/data/loghub").normalize();
+    Path workDir = work != null ? work : home.resolve("bench/target/work");
+    deleteRecursively(workDir);
+    Files.createDirectories(workDir);
+    LoghubCorpus corpus = LoghubCorpus.read(loghubDir);
+    out.printf(
+        "machine: %d cores, %s %s, %s; corpus: %,d Loghub lines, mean body %.0f bytes%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        System.getProperty("os.name"),
+        corpus.lines().size(),
+        corpus.meanBodyBytes());
+    long logs = logRecords != null ? logRecords : quick ? 200_000 : 2_000_000;
+    long spans = quick ? 100_000 : 1_000_000;
+    IngestBenchmark.Report logReport =
+        IngestBenchmark.run(
+            new IngestBenchmark.Options(
+                Signal.LOGS,
+                "http",
+                logs,
+                4,
+                500,
+                quick ? 50_000 : 200_000,
+                quick ? 4 : 10,
+                profile,
+                home,
+                workDir,
+                corpus),
+            out);
+    logReport.print(out);
+    IngestBenchmark.Report spanReport =
+        IngestBenchmark.run(
+            new IngestBenchmark.Options(
+                Signal.TRACES,
+                "grpc",
+                spans,
+                4,
+                500,
+                quick ? 20_000 : 100_000,
+                quick ? 3 : 10,
+                false,
+                home,
+                workDir,
+                corpus),
+            out);
+    spanReport.print(out);
+    List<QueryBenchmark.Figure> figures = List.of();
+    long queried = 0;
+    if (!noQuery) {
+      queried = queryRecords != null ? queryRecords : quick ? 300_000 : 10_000_000;
+      out.printf("%n== query ==%n");
+      figures =
+          QueryBenchmark.run(
+              new QueryBenchmark.Options(
+                  queried, quick ? 40 : 200, new int[] {1, 8}, home, workDir, corpus),
+              out);
+    }
+    if (!noJmh && !quick) {
+      runJmh(loghubDir, out);
+    }
+    ObjectNode json = new ObjectMapper().createObjectNode();
+    json.put("records_per_s", round(logReport.load().recordsPerSecond()));
+    json.put("records_per_cpu_s", round(logReport.recordsPerCpuSecond()));
+    json.put("baseline_ratio", round2(logReport.baselineRatio()));
+    json.put("bytes_per_record", round2(logReport.bytesPerRecord()));
+    json.put("ack_p99_ms", round2(logReport.load().millis(99)));
+    json.put("ack_p99_half_load_ms", round2(logReport.halfLoad().millis(99)));
+    json.put(
+        "mb_per_s", round2(logReport.load().acceptedBytes() / logReport.load().seconds() / 1e6));
+    json.put("searchable_s", round2(logReport.searchableSeconds()));
+    json.put("peak_heap_mib", logReport.peakHeapBytes() >> 20);
+    json.put("peak_rss_mib", logReport.peakRssBytes() >> 20);
+    json.put("spans_per_s", round(spanReport.load().recordsPerSecond()));
+    json.put("spans_per_cpu_s", round(spanReport.recordsPerCpuSecond()));
+    json.put("log_records", logReport.load().accepted());
+    json.put("query_records", queried);
+    for (QueryBenchmark.Figure figure : figures) {
+      String key =
+          "query_"
+              + figure
+                  .query()
+                  .toLowerCase(Locale.ROOT)
+                  .replaceAll("[^a-z0-9]+", "_")
+                  .replaceAll("_+$", "")
+              + "_c"
+              + figure.clients()
+              + "_p95_ms";
+      json.put(key, round2(figure.millis(95)));
+    }
+    out.println();
+    out.println(json);
+    return 0;
+  }
+
+  private void runJmh(Path loghubDir, PrintStream out) throws Exception {
+    out.printf("%n== JMH (per request of 500 log records) ==%n");
+    var options =
+        new OptionsBuilder()
+            .include("dev\\.spyglass\\.bench\\.jmh\\..*")
+            .forks(1)
+            .warmupIterations(2)
+            .warmupTime(TimeValue.seconds(2))
+            .measurementIterations(3)
+            .measurementTime(TimeValue.seconds(3))
+            .jvmArgsAppend("-Dspyglass.loghub=" + loghubDir.toAbsolutePath(), "-Xmx1g")
+            .build();
+    for (RunResult result : new Runner(options).run()) {
+      var primary = result.getPrimaryResult();
+      out.printf(
+          "  %-60s %,12.0f ± %,.0f %s (= %,.0f records/s)%n",
+          result.getParams().getBenchmark().replace("dev.spyglass.bench.jmh.", "")
+              + result.getParams().getParamsKeys().stream()
+                  .map(k -> " " + k + "=" + result.getParams().getParam(k))
+                  .reduce("", String::concat),
+          primary.getScore(),
+          primary.getScoreError(),
+          primary.getScoreUnit(),
+          primary.getScore() * 500);
+    }
+  }
+
+  private static double round(double value) {
+    return Math.round(value);
+  }
+
+  private static double round2(double value) {
+    return Math.round(value * 100) / 100.0;
+  }
+
+  static void deleteRecursively(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  /** {@code bench load}: the load generator on its own, against any OTLP endpoint. */
+  @Command(
+      name = "load",
+      mixinStandardHelpOptions = true,
+      description = "Send OTLP logs, traces or metrics at a rate or flat out; count acks.")
+  static final class Load implements Callable<Integer> {
+    @Option(names = "--endpoint", defaultValue = "127.0.0.1:4318", description = "host:port")
+    String endpoint;
+
+    @Option(names = "--protocol", defaultValue = "http", description = "http (protobuf) or grpc")
+    String protocol;
+
+    @Option(names = "--signal", defaultValue = "logs", description = "logs, traces or metrics")
+    String signal;
+
+    @Option(names = "--clients", defaultValue = "4", description = "Concurrent clients.")
+    int clients;
+
+    @Option(names = "--batch", defaultValue = "500", description = "Records per request.")
+    int batch;
+
+    @Option(names = "--records", defaultValue = "1000000", description = "Records to send.")
+    long records;
+
+    @Option(names = "--rate", defaultValue = "0", description = "Records/s; 0 = flat out.")
+    double rate;
+
+    @Option(names = "--duration", defaultValue = "0", description = "Seconds at most; 0 = none.")
+    double duration;
+
+    @Option(names = "--loghub", defaultValue = "../shared/data/loghub")
+    Path loghub;
+
+    @Override
+    public Integer call() throws Exception {
+      Signal parsed =
+          Signal.fromConfigName(signal)
+              .orElseThrow(
+                  () ->
+                      new CommandLine.ParameterException(
+                          new CommandLine(this), "--signal must be logs, traces or metrics"));
+      int colon = endpoint.lastIndexOf(':');
+      String host = endpoint.substring(0, colon);
+      int port = Integer.parseInt(endpoint.substring(colon + 1));
+      Timeline timeline = Timeline.live();
+      LoghubCorpus corpus = parsed == Signal.LOGS ? LoghubCorpus.read(loghub) : null;
+      LoadGenerator generator =
+          new LoadGenerator(
+              new LoadGenerator.Plan(
+                  parsed,
+                  clients,
+                  batch,
+                  records,
+                  rate,
+                  duration > 0 ? (long) (duration * 1e9) : Long.MAX_VALUE,
+                  (int) Math.min(records, 500_000)),
+              c ->
+                  switch (parsed) {
+                    case LOGS -> new LogGenerator(corpus, timeline, c, id -> {});
+                    case TRACES -> new TraceGenerator(timeline, c);
+                    case METRICS -> new MetricGenerator(timeline, c);
+                  });
+      try (OtlpClient client = OtlpClient.of(protocol, host, port)) {
+        LoadResult result = generator.run(client);
+        System.out.printf(
+            "acknowledged %,d %s in %.2f s (%,.0f/s, %.1f MB/s); refused %,d; failed %,d;"
+                + " ack p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+            result.accepted(),
+            OtlpClient.unit(parsed),
+            result.seconds(),
+            result.recordsPerSecond(),
+            result.acceptedBytes() / result.seconds() / 1e6,
+            result.refused(),
+            result.failed(),
+            result.millis(50),
+            result.millis(99),
+            result.millis(100));
+        return result.failed() == 0 ? 0 : 1;
+      }
+    }
+  }
+}
