@@ -65,6 +65,7 @@ public final class Main implements Callable<Integer> {
   boolean profile;
 
   public static void main(String[] args) {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     System.exit(new CommandLine(new Main()).execute(args));
   }
 
@@ -137,6 +138,7 @@ public final class Main implements Callable<Integer> {
     json.put("records_per_cpu_s", round(logReport.recordsPerCpuSecond()));
     json.put("baseline_ratio", round2(logReport.baselineRatio()));
     json.put("bytes_per_record", round2(logReport.bytesPerRecord()));
+    json.put("index_bytes_per_record", round2(logReport.indexBytesPerRecord()));
     json.put("ack_p99_ms", round2(logReport.load().millis(99)));
     json.put("ack_p99_half_load_ms", round2(logReport.halfLoad().millis(99)));
     json.put(

@@ -75,14 +75,18 @@ public final class LoadGenerator {
 
   /** Runs the load against {@code client} with requests from {@code pools}. */
   public LoadResult run(OtlpClient client, List<List<Payload>> pools) throws InterruptedException {
-    AtomicLong budget = new AtomicLong(plan.records());
+    // Each client sends its share, so a pool as large as the volume is sent exactly once.
+    long share = (plan.records() + plan.clients() - 1) / plan.clients();
     AtomicLong accepted = new AtomicLong();
     AtomicLong refused = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
     Recorder latency = new Recorder(3);
     long start = System.nanoTime();
-    long deadline = start + plan.maxDurationNanos();
+    long deadline =
+        plan.maxDurationNanos() > Long.MAX_VALUE / 4
+            ? Long.MAX_VALUE
+            : start + plan.maxDurationNanos();
     // Each client's share of the rate: one request every `interval` nanoseconds.
     double interval =
         plan.ratePerSecond() > 0 ? plan.clients() * plan.batch() * 1e9 / plan.ratePerSecond() : 0;
@@ -96,12 +100,14 @@ public final class LoadGenerator {
               .start(
                   () -> {
                     int next = 0;
+                    long sentRecords = 0;
                     long due = start + offset;
-                    while (System.nanoTime() < deadline) {
+                    while (deadline == Long.MAX_VALUE || System.nanoTime() < deadline) {
                       Payload payload = pool.get(next++ % pool.size());
-                      if (budget.getAndAdd(-payload.records()) <= 0) {
+                      if (sentRecords >= share) {
                         return;
                       }
+                      sentRecords += payload.records();
                       if (interval > 0) {
                         long wait = due - System.nanoTime();
                         if (wait > 0) {
