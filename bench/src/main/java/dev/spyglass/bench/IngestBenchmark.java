@@ -197,6 +197,7 @@ final class IngestBenchmark {
             searchable,
             stored,
             bytes,
+            walBytes,
             heap,
             rss,
             half,
