@@ -19,6 +19,9 @@ import org.HdrHistogram.Recorder;
  * the next request (as an SDK exporter or a Collector's sender does), until {@code records} have
  * been sent or {@code maxDuration} has passed; at a target rate or flat out.
  *
+ * <p>A request the server refuses as retryable (429/503, UNAVAILABLE) is sent again after 100 ms,
+ * as SDK exporters retry; the refusal is counted.
+ *
  * <p>Requests come from a pool built before the clock starts, so the generator's own CPU is spent
  * sending, not encoding. With a target rate, latency is measured from when each request was due, so
  * a slow server cannot hide its queueing (no coordinated omission).
@@ -34,6 +37,8 @@ public final class LoadGenerator {
       double ratePerSecond,
       long maxDurationNanos,
       int poolRecords) {}
+
+  private static final long RETRY_WAIT_NANOS = 100_000_000L;
 
   private final Plan plan;
   private final IntFunction<Generator> generators;
@@ -76,7 +81,7 @@ public final class LoadGenerator {
   /** Runs the load against {@code client} with requests from {@code pools}. */
   public LoadResult run(OtlpClient client, List<List<Payload>> pools) throws InterruptedException {
     // Each client sends its share, so a pool as large as the volume is sent exactly once.
-    long share = (plan.records() + plan.clients() - 1) / plan.clients();
+    long share = plan.records() / plan.clients() + (plan.records() % plan.clients() == 0 ? 0 : 1);
     AtomicLong accepted = new AtomicLong();
     AtomicLong refused = new AtomicLong();
     AtomicLong failed = new AtomicLong();
@@ -123,7 +128,13 @@ public final class LoadGenerator {
                           accepted.addAndGet(payload.records());
                           bytes.addAndGet(payload.bytes().length);
                         }
-                        case REFUSED -> refused.addAndGet(payload.records());
+                        case REFUSED -> {
+                          // As an SDK does: wait a little and send the same request again.
+                          refused.addAndGet(payload.records());
+                          sentRecords -= payload.records();
+                          next--;
+                          LockSupport.parkNanos(RETRY_WAIT_NANOS);
+                        }
                         case FAILED -> failed.addAndGet(payload.records());
                       }
                       due += (long) interval;
