@@ -136,6 +136,9 @@ public final class Main implements Callable<Integer> {
     ObjectNode json = new ObjectMapper().createObjectNode();
     json.put("records_per_s", round(logReport.load().recordsPerSecond()));
     json.put("records_per_cpu_s", round(logReport.recordsPerCpuSecond()));
+    json.put(
+        "indexed_records_per_s",
+        round(IngestBenchmark.indexedRate(logReport.load(), logReport.searchableSeconds())));
     json.put("baseline_ratio", round2(logReport.baselineRatio()));
     json.put("bytes_per_record", round2(logReport.bytesPerRecord()));
     json.put("index_bytes_per_record", round2(logReport.indexBytesPerRecord()));
