@@ -54,7 +54,7 @@ final class Delivery {
                 "endpoint rejected {} of {} {}: {}",
                 rejected,
                 batch.itemCount(),
-                ExporterTelemetry.item(batch.signal()),
+                batch.signal().itemName(),
                 sent.message());
           }
           if (attempt > 1) {
@@ -69,7 +69,7 @@ final class Delivery {
           log.error(
               "dropped {} {}: refused permanently: {}",
               batch.itemCount(),
-              ExporterTelemetry.item(batch.signal()),
+              batch.signal().itemName(),
               refused.reason());
           return Result.REFUSED;
         }
@@ -89,7 +89,7 @@ final class Delivery {
             log.error(
                 "dropped {} {} after {} attempt(s) in {} ms: {}",
                 batch.itemCount(),
-                ExporterTelemetry.item(batch.signal()),
+                batch.signal().itemName(),
                 attempt,
                 elapsed.toMillis(),
                 again.reason());

@@ -31,7 +31,7 @@ final class ExporterTelemetry {
     meter = settings.meter();
     exporter = Attributes.of(AttributeKey.stringKey("exporter"), settings.id().toString());
     for (Signal signal : Signal.values()) {
-      String item = item(signal);
+      String item = signal.itemName();
       sent.put(
           signal,
           meter
@@ -108,13 +108,5 @@ final class ExporterTelemetry {
     if (items > 0) {
       counters.get(signal).add(items, exporter);
     }
-  }
-
-  static String item(Signal signal) {
-    return switch (signal) {
-      case TRACES -> "spans";
-      case METRICS -> "metric_points";
-      case LOGS -> "log_records";
-    };
   }
 }

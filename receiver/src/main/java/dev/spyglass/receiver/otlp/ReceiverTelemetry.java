@@ -21,7 +21,7 @@ final class ReceiverTelemetry {
 
   ReceiverTelemetry(ComponentSettings settings) {
     for (Signal signal : Signal.values()) {
-      String item = item(signal);
+      String item = signal.itemName();
       accepted.put(
           signal,
           settings
@@ -57,14 +57,6 @@ final class ReceiverTelemetry {
 
   private Attributes attributes(Transport transport) {
     return transport == Transport.GRPC ? grpc : http;
-  }
-
-  private static String item(Signal signal) {
-    return switch (signal) {
-      case TRACES -> "spans";
-      case METRICS -> "metric_points";
-      case LOGS -> "log_records";
-    };
   }
 
   enum Transport {

@@ -95,17 +95,12 @@ final class RedisReceiver implements Receiver {
     }
     CompletableFuture<Void> metricsSent =
         metrics
-            .map(
-                m ->
-                    deliver(
-                        m,
-                        Metrics.of(metricRequest.build(), RequestContext.EMPTY),
-                        "metric_points"))
+            .map(m -> deliver(m, Metrics.of(metricRequest.build(), RequestContext.EMPTY)))
             .orElse(CompletableFuture.completedFuture(null));
     CompletableFuture<Void> logsSent = CompletableFuture.completedFuture(null);
     if (logs.isPresent() && logRequest.getResourceLogsCount() > 0) {
       logsSent =
-          deliver(logs.get(), Logs.of(logRequest.build(), RequestContext.EMPTY), "log_records")
+          deliver(logs.get(), Logs.of(logRequest.build(), RequestContext.EMPTY))
               .thenRun(() -> slowlogUpTo.forEach(Node::delivered));
     } else if (logs.isEmpty()) {
       slowlogUpTo.forEach(Node::delivered); // no logs pipeline: nothing to deliver them to
@@ -197,8 +192,8 @@ final class RedisReceiver implements Receiver {
         .build();
   }
 
-  private CompletableFuture<Void> deliver(
-      TelemetryConsumer consumer, Telemetry batch, String unit) {
+  private CompletableFuture<Void> deliver(TelemetryConsumer consumer, Telemetry batch) {
+    String unit = batch.signal().itemName();
     return TelemetryConsumer.consumeSafely(consumer, batch)
         .whenComplete(
             (ok, failure) -> {
