@@ -253,7 +253,7 @@ public final class ConfigLoader {
     return ids;
   }
 
-  private static void requireObject(
+  static void requireObject(
       YamlDocument document, JsonNode node, List<Object> path, Set<String> allowedKeys) {
     if (!node.isObject()) {
       throw document.error(path, false, "expected a mapping");
@@ -280,7 +280,7 @@ public final class ConfigLoader {
     return names;
   }
 
-  private static List<Object> concat(List<Object> first, List<Object> second) {
+  static List<Object> concat(List<Object> first, List<Object> second) {
     List<Object> all = new ArrayList<>(first);
     all.addAll(second);
     return all;

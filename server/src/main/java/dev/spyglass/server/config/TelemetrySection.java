@@ -43,13 +43,13 @@ final class TelemetrySection {
     if (telemetry == null || telemetry.isNull()) {
       return TelemetryConfig.NONE;
     }
-    object(telemetry, path, Set.of("metrics"));
+    ConfigLoader.requireObject(document, telemetry, path, Set.of("metrics"));
     JsonNode metrics = telemetry.get("metrics");
     if (metrics == null || metrics.isNull()) {
       return TelemetryConfig.NONE;
     }
     List<Object> metricsPath = append(path, "metrics");
-    object(metrics, metricsPath, Set.of("level", "readers"));
+    ConfigLoader.requireObject(document, metrics, metricsPath, Set.of("level", "readers"));
     String level = text(metrics.get("level"), append(metricsPath, "level"), "normal");
     if (!LEVELS.contains(level)) {
       throw document.error(
@@ -73,7 +73,7 @@ final class TelemetrySection {
   }
 
   private PeriodicReader reader(JsonNode reader, List<Object> path) {
-    object(reader, path, Set.of("periodic", "pull"));
+    ConfigLoader.requireObject(document, reader, path, Set.of("periodic", "pull"));
     if (reader.has("pull")) {
       throw document.error(
           append(path, "pull"),
@@ -85,7 +85,8 @@ final class TelemetrySection {
     if (periodic == null || periodic.isNull()) {
       throw document.error(path, false, "expected a 'periodic' reader");
     }
-    object(periodic, periodicPath, Set.of("interval", "timeout", "exporter"));
+    ConfigLoader.requireObject(
+        document, periodic, periodicPath, Set.of("interval", "timeout", "exporter"));
     long interval = millis(periodic.get("interval"), append(periodicPath, "interval"), 60_000);
     if (interval < MIN_INTERVAL_MS) {
       throw document.error(
@@ -102,7 +103,8 @@ final class TelemetrySection {
     if (exporter == null || exporter.isNull()) {
       throw document.error(periodicPath, false, "expected an 'exporter' with 'otlp' settings");
     }
-    object(exporter, exporterPath, Set.of("otlp", "otlp_http", "otlp_grpc"));
+    ConfigLoader.requireObject(
+        document, exporter, exporterPath, Set.of("otlp", "otlp_http", "otlp_grpc"));
     if (exporter.size() != 1) {
       throw document.error(exporterPath, false, "expected exactly one exporter");
     }
@@ -112,7 +114,7 @@ final class TelemetrySection {
     if (otlp == null || !otlp.isObject()) {
       throw document.error(otlpPath, false, "expected a mapping with at least 'endpoint'");
     }
-    object(otlp, otlpPath, OTLP_KEYS);
+    ConfigLoader.requireObject(document, otlp, otlpPath, OTLP_KEYS);
     String defaultProtocol = kind.equals("otlp_grpc") ? "grpc" : "http/protobuf";
     String protocol = text(otlp.get("protocol"), append(otlpPath, "protocol"), defaultProtocol);
     String endpoint = text(otlp.get("endpoint"), append(otlpPath, "endpoint"), "");
@@ -145,7 +147,7 @@ final class TelemetrySection {
     for (int i = 0; i < headers.size(); i++) {
       JsonNode header = headers.get(i);
       List<Object> headerPath = append(path, i);
-      object(header, headerPath, Set.of("name", "value"));
+      ConfigLoader.requireObject(document, header, headerPath, Set.of("name", "value"));
       String name = text(header.get("name"), append(headerPath, "name"), "");
       if (name.isEmpty()) {
         throw document.error(headerPath, false, "needs a 'name'");
@@ -153,25 +155,6 @@ final class TelemetrySection {
       result.put(name, text(header.get("value"), append(headerPath, "value"), ""));
     }
     return result;
-  }
-
-  private void object(JsonNode node, List<Object> path, Set<String> keys) {
-    if (!node.isObject()) {
-      throw document.error(path, false, "expected a mapping");
-    }
-    node.fieldNames()
-        .forEachRemaining(
-            key -> {
-              if (!keys.contains(key)) {
-                throw document.error(
-                    append(path, key),
-                    true,
-                    "unknown key '"
-                        + key
-                        + "'; expected one of: "
-                        + keys.stream().sorted().toList());
-              }
-            });
   }
 
   private String text(JsonNode node, List<Object> path, String fallback) {
@@ -195,8 +178,6 @@ final class TelemetrySection {
   }
 
   private static List<Object> append(List<Object> path, Object key) {
-    List<Object> all = new ArrayList<>(path);
-    all.add(key);
-    return all;
+    return ConfigLoader.concat(path, List.of(key));
   }
 }
