@@ -68,6 +68,8 @@ public final class DiskQueue implements SendingQueue {
   // Only the writer thread touches these after open.
   private FileChannel current;
   private long currentFirst;
+  private long currentSize;
+  private long lastWatermarkWrite;
   private final Thread writer;
 
   private record Location(long sequence, long segment, long offset, int length) {}
@@ -116,7 +118,7 @@ public final class DiskQueue implements SendingQueue {
         }
         ByteBuffer body = ByteBuffer.allocate(length);
         readFully(channel, body, offset + HEADER_BYTES);
-        if (crc32c(body.array()) != crc) {
+        if (crc32c(body.array(), 0, length) != crc) {
           break;
         }
         long sequence = body.getLong(0);
@@ -197,7 +199,7 @@ public final class DiskQueue implements SendingQueue {
     long startSegment = currentFirst;
     long startSize = -1;
     try {
-      startSize = current.size();
+      startSize = currentSize;
       long sequence;
       lock.lock();
       try {
@@ -206,7 +208,7 @@ public final class DiskQueue implements SendingQueue {
         lock.unlock();
       }
       for (Offer offer : group) {
-        if (current.size() >= SEGMENT_BYTES) {
+        if (currentSize >= SEGMENT_BYTES) {
           current.force(false);
           openSegment(sequence);
         }
@@ -217,10 +219,11 @@ public final class DiskQueue implements SendingQueue {
         frame.put(payload);
         frame.putInt(4, crc32c(frame.array(), HEADER_BYTES, length));
         frame.flip();
-        long offset = current.size();
+        long offset = currentSize;
         while (frame.hasRemaining()) {
           current.write(frame, offset + frame.position());
         }
+        currentSize = offset + frame.limit();
         written.add(new Location(sequence, currentFirst, offset, length));
         sequence++;
       }
@@ -269,6 +272,7 @@ public final class DiskQueue implements SendingQueue {
         Files.deleteIfExists(segmentPath(segment.getKey()));
       }
       current.truncate(startSize);
+      currentSize = startSize;
     } catch (IOException e) {
       log.error("sending queue {}: cannot undo a failed write: {}", directory, e.toString());
     }
@@ -341,8 +345,6 @@ public final class DiskQueue implements SendingQueue {
       lock.unlock();
     }
   }
-
-  private long lastWatermarkWrite;
 
   private void persistWatermarkIfMoved() {
     long now = System.nanoTime();
@@ -446,6 +448,7 @@ public final class DiskQueue implements SendingQueue {
     }
     current = channel;
     currentFirst = first;
+    currentSize = 0;
   }
 
   private Path segmentPath(long first) {
@@ -480,10 +483,6 @@ public final class DiskQueue implements SendingQueue {
 
   private static byte code(Signal signal) {
     return (byte) signal.ordinal();
-  }
-
-  private static int crc32c(byte[] bytes) {
-    return crc32c(bytes, 0, bytes.length);
   }
 
   private static int crc32c(byte[] bytes, int offset, int length) {
