@@ -206,7 +206,8 @@ public final class Main implements Callable<Integer> {
     return Math.round(value * 100) / 100.0;
   }
 
-  static void deleteRecursively(Path dir) throws java.io.IOException {
+  /** Deletes {@code dir} and everything in it, if it exists. */
+  public static void deleteRecursively(Path dir) throws java.io.IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -1,5 +1,6 @@
 package dev.spyglass.bench.jmh;
 
+import dev.spyglass.bench.Main;
 import dev.spyglass.bench.data.LogGenerator;
 import dev.spyglass.bench.data.LoghubCorpus;
 import dev.spyglass.bench.data.Timeline;
@@ -8,7 +9,6 @@ import dev.spyglass.storage.WalAppender;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,9 +52,7 @@ public class WalAppendBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     wal.close();
-    try (var files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    Main.deleteRecursively(dir);
   }
 
   /** Durable appends per second. */
