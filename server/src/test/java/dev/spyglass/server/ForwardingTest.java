@@ -71,14 +71,17 @@ class ForwardingTest {
     return service;
   }
 
-  /** B: OTLP over gRPC and HTTP into its own store; {@code auth} on HTTP if not empty. */
-  private Service startB(String httpExtra, int maxRecvMsgSizeMib) {
+  /**
+   * B: OTLP over gRPC and HTTP into its own store; {@code grpcExtra} and {@code httpExtra} are more
+   * settings of each protocol (", key: value").
+   */
+  private Service startB(String grpcExtra, String httpExtra) {
     return start(
         """
         receivers:
           otlp:
             protocols:
-              grpc: { endpoint: 127.0.0.1:%d, max_recv_msg_size_mib: %d }
+              grpc: { endpoint: 127.0.0.1:%d %s }
               http: { endpoint: 127.0.0.1:%d %s }
         exporters:
           spyglass: { path: %s, refresh_interval: 100ms }
@@ -89,11 +92,11 @@ class ForwardingTest {
           pipelines:
             logs: { receivers: [otlp], exporters: [spyglass] }
         """
-            .formatted(bGrpc, maxRecvMsgSizeMib, bHttp, httpExtra, dir.resolve("b"), bApi));
+            .formatted(bGrpc, grpcExtra, bHttp, httpExtra, dir.resolve("b"), bApi));
   }
 
   private Service startB() {
-    return startB("", 20);
+    return startB("", "");
   }
 
   /** A's configuration: OTLP/HTTP in, its own store and {@code forward} (an exporter id) out. */
@@ -227,7 +230,7 @@ class ForwardingTest {
   @Test
   void bsRefusalsAreClassified_permanentIs400_retryableIs503() throws Exception {
     int aHttp = SpyglassProcess.freePort();
-    startB(", auth: { bearer_tokens: [s3cret] }", 1);
+    startB(", max_recv_msg_size_mib: 1", ", auth: { bearer_tokens: [s3cret] }");
     start(
         pipelineA(
             aHttp,
@@ -274,23 +277,7 @@ class ForwardingTest {
         "tls: { cert_file: %s, key_file: %s, client_ca_file: %s }"
             .formatted(
                 certs.resolve("server.crt"), certs.resolve("server.key"), certs.resolve("ca.crt"));
-    start(
-        """
-        receivers:
-          otlp:
-            protocols:
-              grpc: { endpoint: 127.0.0.1:%d, %s }
-              http: { endpoint: 127.0.0.1:%d, %s }
-        exporters:
-          spyglass: { path: %s, refresh_interval: 100ms }
-        extensions:
-          api: { endpoint: 127.0.0.1:%d }
-        service:
-          extensions: [api]
-          pipelines:
-            logs: { receivers: [otlp], exporters: [spyglass] }
-        """
-            .formatted(bGrpc, serverTls, bHttp, serverTls, dir.resolve("b"), bApi));
+    startB(", " + serverTls, ", " + serverTls);
     String clientTls =
         "tls: { ca_file: %s, cert_file: %s, key_file: %s }"
             .formatted(
