@@ -1,7 +1,7 @@
 package dev.spyglass.bench;
 
 import dev.spyglass.bench.load.Payload;
-import dev.spyglass.storage.StoreIndexing;
+import dev.spyglass.storage.embedded.StoreIndexing;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

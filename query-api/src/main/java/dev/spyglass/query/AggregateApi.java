@@ -10,26 +10,35 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.component.GoDuration;
+import dev.spyglass.storage.AggregationRequest;
+import dev.spyglass.storage.AggregationResult;
+import dev.spyglass.storage.Measure;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code GET /api/v1/{signal}/aggregate?q=&start=&end=&group_by=&interval=&metrics=&size=}: the top
  * {@code size} groups by {@code group_by} (comma-separated keyword fields), each with its metrics
  * and, when {@code interval} is given ({@code 1m}, or {@code auto}), a date histogram with the same
  * metrics per bucket — e.g. errors per service per minute, or RED metrics from spans ({@code
- * group_by=service.name,name&metrics=rate,errors,p95(duration)}).
+ * group_by=service.name,name&metrics=rate,errors,p95(duration)}). Metrics: {@code count}, {@code
+ * rate} (per second), {@code errors} (spans with status error), {@code
+ * avg|min|max|sum|p50|p90|p95|p99(field)}.
  */
 final class AggregateApi {
-  private final Stores stores;
+  private static final Pattern FUNCTION =
+      Pattern.compile("(avg|min|max|sum|p50|p90|p95|p99)\\(([a-z_.]+)\\)");
+
+  private final Readers readers;
   private final Times times;
 
-  AggregateApi(Stores stores, Times times) {
-    this.stores = stores;
+  AggregateApi(Readers readers, Times times) {
+    this.readers = readers;
     this.times = times;
   }
 
@@ -42,57 +51,52 @@ final class AggregateApi {
     Signal signal = Signals.parse(signalName);
     String q = QueryGuard.check(params.string("q", ""));
     Times.Range range = times.range(params);
-    long start = range.start();
-    long end = range.end();
     List<String> groupBy = list(params.string("group_by", ""));
-    List<Aggregation.Metric> metrics =
-        list(params.string("metrics", "count")).stream().map(Aggregation.Metric::parse).toList();
-    long interval = interval(params.string("interval", ""), start, end);
+    List<String> names = list(params.string("metrics", "count"));
+    List<Measure> measures = names.stream().map(AggregateApi::measure).toList();
+    long interval = interval(params.string("interval", ""), range.start(), range.end());
     int size = params.integer("size", 10, 1, 1000);
 
-    Aggregation aggregation = new Aggregation(groupBy, interval, metrics);
-    stores.get().visitMatches(signal, q, start, end, aggregation);
-
-    List<Aggregation.Group> groups = new ArrayList<>(aggregation.groups.values());
-    groups.sort(
-        Comparator.comparingLong((Aggregation.Group g) -> g.total.count)
-            .reversed()
-            .thenComparing(g -> String.join("\u0000", g.key)));
-    long total = groups.stream().mapToLong(g -> g.total.count).sum();
-    List<Aggregation.Group> top = groups.subList(0, Math.min(size, groups.size()));
-    long other = total - top.stream().mapToLong(g -> g.total.count).sum();
-    double rangeSeconds = (end - start) / 1e9;
+    AggregationResult result =
+        readers
+            .get()
+            .aggregate(
+                new AggregationRequest(
+                    signal,
+                    q,
+                    range.start(),
+                    range.end(),
+                    groupBy,
+                    interval,
+                    measures,
+                    size,
+                    readers.deadline()));
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator json = SearchApi.JSON.createGenerator(out)) {
       json.writeStartObject();
-      json.writeNumberField("total", total);
-      json.writeNumberField("other_count", other);
+      json.writeNumberField("total", result.total());
+      json.writeNumberField("other_count", result.otherCount());
       if (interval > 0) {
-        json.writeStringField("interval", Aggregation.describe(interval));
+        json.writeStringField("interval", describe(interval));
       } else {
         json.writeNullField("interval");
       }
       json.writeArrayFieldStart("buckets");
-      for (Aggregation.Group group : top) {
+      for (AggregationResult.Group group : result.groups()) {
         json.writeStartObject();
         json.writeObjectFieldStart("key");
         for (int i = 0; i < groupBy.size(); i++) {
-          json.writeStringField(groupBy.get(i), group.key.get(i));
+          json.writeStringField(groupBy.get(i), group.key().get(i));
         }
         json.writeEndObject();
-        writeMetrics(json, metrics, group.total, rangeSeconds);
+        writeValues(json, names, group.values());
         if (interval > 0) {
           json.writeArrayFieldStart("histogram");
-          long first = Math.floorDiv(start, interval) * interval;
-          for (long bucket = first; bucket <= end; bucket += interval) {
+          for (AggregationResult.TimeBucket bucket : group.histogram()) {
             json.writeStartObject();
-            json.writeStringField("start", Times.format(bucket));
-            writeMetrics(
-                json,
-                metrics,
-                group.buckets.getOrDefault(bucket, new Aggregation.Stats()),
-                interval / 1e9);
+            json.writeStringField("start", Times.format(bucket.startNanos()));
+            writeValues(json, names, bucket.values());
             json.writeEndObject();
           }
           json.writeEndArray();
@@ -101,22 +105,43 @@ final class AggregateApi {
       }
       json.writeEndArray();
       json.writeNumberField("took_ms", (System.nanoTime() - started) / 1_000_000);
+      json.writeBooleanField("partial", result.partial());
       json.writeEndObject();
     }
     return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, out.toByteArray());
   }
 
-  private static void writeMetrics(
-      JsonGenerator json, List<Aggregation.Metric> metrics, Aggregation.Stats stats, double seconds)
+  /** {@code count}, {@code rate}, {@code errors} or {@code fn(field)}. */
+  static Measure measure(String text) {
+    switch (text) {
+      case "count", "rate", "errors" -> {
+        return Measure.of(Measure.Function.valueOf(text.toUpperCase(Locale.ROOT)));
+      }
+      default -> {}
+    }
+    Matcher function = FUNCTION.matcher(text);
+    if (!function.matches()) {
+      throw ApiException.badRequest(
+          "invalid_metric",
+          "metric '"
+              + text
+              + "' is not count, rate, errors or avg|min|max|sum|p50|p90|p95|p99(field)");
+    }
+    return new Measure(
+        Measure.Function.valueOf(function.group(1).toUpperCase(Locale.ROOT)), function.group(2));
+  }
+
+  /** Each measure under the name the request gave it; null where it has no value. */
+  private static void writeValues(JsonGenerator json, List<String> names, double[] values)
       throws IOException {
-    for (Aggregation.Metric metric : metrics) {
-      Double value = stats.value(metric, seconds);
-      if (value == null) {
-        json.writeNullField(metric.name());
+    for (int i = 0; i < names.size(); i++) {
+      double value = values[i];
+      if (Double.isNaN(value)) {
+        json.writeNullField(names.get(i));
       } else if (value == Math.rint(value) && Math.abs(value) < 9e15) {
-        json.writeNumberField(metric.name(), value.longValue());
+        json.writeNumberField(names.get(i), (long) value);
       } else {
-        json.writeNumberField(metric.name(), value);
+        json.writeNumberField(names.get(i), value);
       }
     }
   }
@@ -128,7 +153,7 @@ final class AggregateApi {
     }
     long interval;
     if (value.equals("auto")) {
-      interval = Aggregation.autoInterval(start, end);
+      interval = autoInterval(start, end);
     } else {
       try {
         interval = GoDuration.parse(value).toNanos();
@@ -140,19 +165,38 @@ final class AggregateApi {
     if (interval < 1_000_000_000L) {
       throw ApiException.badRequest("invalid_interval", "interval must be at least 1s");
     }
-    if ((end - start) / interval > Aggregation.MAX_TIME_BUCKETS) {
-      throw ApiException.badRequest(
-          "too_many_buckets",
-          "start..end at "
-              + value
-              + " makes more than "
-              + Aggregation.MAX_TIME_BUCKETS
-              + " buckets; use a larger interval");
-    }
     return interval;
   }
 
-  private static List<String> list(String text) {
+  /** An interval for about 60 buckets over [start, end], from a fixed ladder. */
+  static long autoInterval(long startNanos, long endNanos) {
+    long[] ladder = {
+      1, 5, 10, 30, 60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400, 7 * 86_400
+    };
+    long span = Math.max(1, endNanos - startNanos);
+    for (long seconds : ladder) {
+      if (span / (seconds * 1_000_000_000L) <= 60) {
+        return seconds * 1_000_000_000L;
+      }
+    }
+    return ladder[ladder.length - 1] * 1_000_000_000L;
+  }
+
+  static String describe(long intervalNanos) {
+    long seconds = intervalNanos / 1_000_000_000L;
+    if (seconds % 86_400 == 0) {
+      return seconds / 86_400 + "d";
+    }
+    if (seconds % 3600 == 0) {
+      return seconds / 3600 + "h";
+    }
+    if (seconds % 60 == 0) {
+      return seconds / 60 + "m";
+    }
+    return seconds + "s";
+  }
+
+  static List<String> list(String text) {
     return Arrays.stream(text.split(","))
         .map(String::strip)
         .filter(s -> !s.isEmpty())

@@ -7,8 +7,6 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
 import dev.spyglass.storage.InvalidQueryException;
 import java.util.Map;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,17 +19,7 @@ final class ApiErrorHandler implements ExceptionHandlerFunction {
     return switch (cause) {
       case ApiException api -> error(api.status(), api.code(), api.getMessage());
       case InvalidQueryException invalid ->
-          error(HttpStatus.BAD_REQUEST, "invalid_query", invalid.getMessage());
-      case IndexSearcher.TooManyClauses tooMany ->
-          error(
-              HttpStatus.BAD_REQUEST,
-              "too_many_clauses",
-              "the query expands to too many clauses: " + tooMany.getMessage());
-      case TooComplexToDeterminizeException complex ->
-          error(
-              HttpStatus.BAD_REQUEST,
-              "query_too_complex",
-              "a regular expression is too complex: " + complex.getMessage());
+          error(HttpStatus.BAD_REQUEST, invalid.code(), invalid.getMessage());
       case IllegalArgumentException illegal ->
           error(HttpStatus.BAD_REQUEST, "bad_request", illegal.getMessage());
       default -> {

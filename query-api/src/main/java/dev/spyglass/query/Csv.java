@@ -3,7 +3,10 @@ package dev.spyglass.query;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.storage.SpanKinds;
+import dev.spyglass.storage.StoredLog;
+import dev.spyglass.storage.StoredPoint;
 import dev.spyglass.storage.StoredRecord;
+import dev.spyglass.storage.StoredSpan;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.metrics.v1.Metric;
@@ -51,12 +54,12 @@ final class Csv {
   }
 
   static String row(StoredRecord stored) {
-    RecordJson.Decoded decoded = RecordJson.decode(stored);
     List<String> cells = new ArrayList<>();
     cells.add(Times.format(stored.timestampNanos()));
-    cells.add(RecordJson.serviceName(decoded.resource()));
-    switch (decoded.record()) {
-      case LogRecord log -> {
+    cells.add(stored.origin().serviceName());
+    switch (stored) {
+      case StoredLog storedLog -> {
+        LogRecord log = storedLog.log();
         cells.add(Integer.toString(log.getSeverityNumberValue()));
         cells.add(log.getSeverityText());
         cells.add(
@@ -65,7 +68,8 @@ final class Csv {
         cells.add(HEX.formatHex(log.getSpanId().toByteArray()));
         cells.add(json(log.getAttributesList()));
       }
-      case Span span -> {
+      case StoredSpan storedSpan -> {
+        Span span = storedSpan.span();
         cells.add(HEX.formatHex(span.getTraceId().toByteArray()));
         cells.add(HEX.formatHex(span.getSpanId().toByteArray()));
         cells.add(HEX.formatHex(span.getParentSpanId().toByteArray()));
@@ -73,25 +77,25 @@ final class Csv {
         cells.add(SpanKinds.name(span.getKind()));
         cells.add(
             Long.toString(Math.max(0, span.getEndTimeUnixNano() - span.getStartTimeUnixNano())));
-        cells.add(RecordJson.status(span.getStatus().getCode()));
+        cells.add(SpanKinds.status(span.getStatus().getCode()));
         cells.add(json(span.getAttributesList()));
       }
-      case Metric metric -> {
+      case StoredPoint point -> {
+        Metric metric = point.metric();
         cells.add(metric.getName());
         cells.add(metric.getDataCase().name().toLowerCase(java.util.Locale.ROOT));
-        var point =
+        var number =
             metric.hasGauge()
                 ? metric.getGauge().getDataPoints(0)
                 : metric.hasSum() ? metric.getSum().getDataPoints(0) : null;
         cells.add(
-            point == null
+            number == null
                 ? ""
-                : point.hasAsInt()
-                    ? Long.toString(point.getAsInt())
-                    : Double.toString(point.getAsDouble()));
-        cells.add(point == null ? "{}" : json(point.getAttributesList()));
+                : number.hasAsInt()
+                    ? Long.toString(number.getAsInt())
+                    : Double.toString(number.getAsDouble()));
+        cells.add(json(point.attributes()));
       }
-      default -> throw new IllegalStateException("unknown record");
     }
     StringBuilder row = new StringBuilder();
     for (int i = 0; i < cells.size(); i++) {

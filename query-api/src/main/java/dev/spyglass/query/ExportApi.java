@@ -16,17 +16,14 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.otlp.OtlpJson;
-import dev.spyglass.storage.Cursor;
-import dev.spyglass.storage.SearchRequest;
-import dev.spyglass.storage.SearchResult;
+import dev.spyglass.storage.Deadline;
+import dev.spyglass.storage.ExportPage;
+import dev.spyglass.storage.ExportRequest;
 import dev.spyglass.storage.StoredRecord;
-import dev.spyglass.storage.TelemetryStore;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import dev.spyglass.storage.TelemetryReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.time.Duration;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
@@ -39,11 +36,11 @@ final class ExportApi {
   private static final int PAGE = 1000;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final Stores stores;
+  private final Readers readers;
   private final Times times;
 
-  ExportApi(Stores stores, Times times) {
-    this.stores = stores;
+  ExportApi(Readers readers, Times times) {
+    this.readers = readers;
     this.times = times;
   }
 
@@ -85,12 +82,19 @@ final class ExportApi {
     long start = range.start();
     long end = range.end();
     Format format = Format.parse(params.string("format", "ndjson"));
-    TelemetryStore store = stores.get();
-    // Run it once now, so that a refused query is a 400 and not a broken stream.
+    TelemetryReader reader = readers.get();
+    // The first page under the query deadline, so that a refused or hopeless query is a JSON error
+    // and not a broken stream; the rest streams without one, a page at a time.
+    ExportRequest request =
+        new ExportRequest(signal, q, start, end, PAGE, Optional.empty(), readers.deadline());
+    ExportPage first;
     try {
-      store.reader().search(new SearchRequest(signal, q, start, end, 1, Optional.empty()));
+      first = reader.export(request);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
+    }
+    if (first.partial()) {
+      throw QueryTimeouts.nothingInTime("the export's first page");
     }
 
     ctx.clearRequestTimeout();
@@ -102,47 +106,34 @@ final class ExportApi {
                 HttpHeaderNames.CONTENT_DISPOSITION,
                 "attachment; filename=\"" + signalName + "." + format.extension + "\"")
             .build());
-    ctx.blockingTaskExecutor()
-        .execute(
-            () ->
-                stream(
-                    store,
-                    new SearchRequest(signal, q, start, end, PAGE, Optional.empty()),
-                    format,
-                    response));
+    ctx.blockingTaskExecutor().execute(() -> stream(reader, request, first, format, response));
     return response;
   }
 
   private static void stream(
-      TelemetryStore store, SearchRequest first, Format format, HttpResponseWriter response) {
+      TelemetryReader reader,
+      ExportRequest request,
+      ExportPage first,
+      Format format,
+      HttpResponseWriter response) {
     try {
-      write(response, prefix(first.signal(), format));
-      Optional<Cursor> cursor = Optional.empty();
+      write(response, prefix(request.signal(), format));
+      ExportPage page = first;
       boolean firstRecord = true;
-      do {
-        SearchResult page =
-            store
-                .reader()
-                .search(
-                    new SearchRequest(
-                        first.signal(),
-                        first.query(),
-                        first.startNanos(),
-                        first.endNanos(),
-                        PAGE,
-                        cursor,
-                        false,
-                        Duration.ZERO));
+      while (true) {
         ByteArrayOutputStream chunk = new ByteArrayOutputStream();
-        for (StoredRecord record : page.hits()) {
+        for (StoredRecord record : page.records()) {
           writeRecord(chunk, record, format, firstRecord);
           firstRecord = false;
         }
         write(response, chunk.toByteArray());
         // Back-pressure: wait until the client has taken this page before reading the next.
         response.whenConsumed().join();
-        cursor = page.next();
-      } while (cursor.isPresent() && response.isOpen());
+        if (page.next().isEmpty() || !response.isOpen()) {
+          break;
+        }
+        page = reader.export(request.next(page, Deadline.NONE));
+      }
       write(response, suffix(format));
       response.close();
     } catch (RuntimeException | IOException e) {
@@ -186,23 +177,15 @@ final class ExportApi {
       }
       case CSV -> out.write(Csv.row(record).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       // Concatenated protobuf messages of one type merge: their repeated fields append.
-      case OTLP_PROTO -> out.write(record.source());
+      case OTLP_PROTO -> record.toRequest().writeTo(out);
       case OTLP_JSON -> {
         if (!first) {
           out.write(',');
         }
-        JsonNode request = MAPPER.readTree(OtlpJson.write(parse(record)));
+        JsonNode request = MAPPER.readTree(OtlpJson.write(record.toRequest()));
         out.write(MAPPER.writeValueAsBytes(request.get(resourceKey(record.signal())).get(0)));
       }
     }
-  }
-
-  private static com.google.protobuf.Message parse(StoredRecord record) throws IOException {
-    return switch (record.signal()) {
-      case LOGS -> ExportLogsServiceRequest.parseFrom(record.source());
-      case TRACES -> ExportTraceServiceRequest.parseFrom(record.source());
-      case METRICS -> ExportMetricsServiceRequest.parseFrom(record.source());
-    };
   }
 
   private static String resourceKey(Signal signal) {

@@ -12,30 +12,27 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.component.GoDuration;
-import dev.spyglass.storage.Cursor;
+import dev.spyglass.storage.Answer;
+import dev.spyglass.storage.Deadline;
+import dev.spyglass.storage.Dependency;
+import dev.spyglass.storage.Operation;
 import dev.spyglass.storage.SearchRequest;
 import dev.spyglass.storage.SearchResult;
 import dev.spyglass.storage.StoredRecord;
-import dev.spyglass.storage.TelemetryStore;
-import io.opentelemetry.proto.trace.v1.Span;
+import dev.spyglass.storage.StoredSpan;
+import dev.spyglass.storage.TelemetryReader;
+import dev.spyglass.storage.TraceRecords;
+import dev.spyglass.storage.TraceRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.lucene.index.DocValues;
-import org.apache.lucene.index.SortedSetDocValues;
-import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.search.DocIdSetIterator;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * The Jaeger query service's HTTP API ({@code /api/services}, {@code /api/services/{s}/operations},
@@ -48,57 +45,48 @@ final class JaegerApi {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final long HOUR = 3_600_000_000_000L;
   private static final int MAX_SCANNED_SPANS = 20_000;
-  private static final int MAX_DEPENDENCY_SPANS = 100_000;
 
-  private final Stores stores;
+  private final Readers readers;
   private final Times times;
 
-  JaegerApi(Stores stores, Times times) {
-    this.stores = stores;
+  JaegerApi(Readers readers, Times times) {
+    this.readers = readers;
     this.times = times;
   }
 
   @Get("/api/services")
   @Blocking
   public HttpResponse services() throws IOException {
-    Set<String> services = new TreeSet<>();
-    stores
-        .get()
-        .visitMatches(
-            Signal.TRACES,
-            "*",
-            Long.MIN_VALUE,
-            Long.MAX_VALUE,
-            (segment, matches) -> {
-              TermsEnum terms = DocValues.getSortedSet(segment, "service.name").termsEnum();
-              for (BytesRef term = terms.next(); term != null; term = terms.next()) {
-                services.add(term.utf8ToString());
-              }
-            });
+    Answer<List<String>> services =
+        readers.get().services(Signal.TRACES, Long.MIN_VALUE, Long.MAX_VALUE, readers.deadline());
     return envelope(
         json -> {
           json.writeStartArray();
-          for (String service : services) {
+          for (String service : services.value()) {
             json.writeString(service);
           }
           json.writeEndArray();
         },
-        services.size());
+        services.value().size(),
+        services.partial());
   }
 
   @Get("/api/services/{service}/operations")
   @Blocking
   public HttpResponse operationNames(@Param("service") String service) throws IOException {
-    Map<String, Set<String>> operations = operations(service);
+    Answer<List<Operation>> operations = operations(service);
+    Set<String> names = new TreeSet<>();
+    operations.value().forEach(operation -> names.add(operation.name()));
     return envelope(
         json -> {
           json.writeStartArray();
-          for (String name : operations.keySet()) {
+          for (String name : names) {
             json.writeString(name);
           }
           json.writeEndArray();
         },
-        operations.size());
+        names.size(),
+        operations.partial());
   }
 
   @Get("/api/operations")
@@ -110,57 +98,28 @@ final class JaegerApi {
       throw ApiException.badRequest("missing_service", "parameter 'service' is required");
     }
     String spanKind = params.string("spanKind", "").toLowerCase(Locale.ROOT);
-    Map<String, Set<String>> operations = operations(service);
-    List<String[]> pairs = new ArrayList<>();
-    operations.forEach(
-        (name, kinds) ->
-            kinds.forEach(
-                kind -> {
-                  if (spanKind.isEmpty() || spanKind.equals(kind)) {
-                    pairs.add(new String[] {name, kind});
-                  }
-                }));
+    Answer<List<Operation>> operations = operations(service);
+    List<Operation> selected =
+        operations.value().stream()
+            .filter(operation -> spanKind.isEmpty() || spanKind.equals(operation.spanKind()))
+            .toList();
     return envelope(
         json -> {
           json.writeStartArray();
-          for (String[] pair : pairs) {
+          for (Operation operation : selected) {
             json.writeStartObject();
-            json.writeStringField("name", pair[0]);
-            json.writeStringField("spanKind", pair[1]);
+            json.writeStringField("name", operation.name());
+            json.writeStringField("spanKind", operation.spanKind());
             json.writeEndObject();
           }
           json.writeEndArray();
         },
-        pairs.size());
+        selected.size(),
+        operations.partial());
   }
 
-  /** Operation names of a service, each with the span kinds it was seen with. */
-  private Map<String, Set<String>> operations(String service) throws IOException {
-    Map<String, Set<String>> operations = new TreeMap<>();
-    stores
-        .get()
-        .visitMatches(
-            Signal.TRACES,
-            "service.name:" + quote(service),
-            Long.MIN_VALUE,
-            Long.MAX_VALUE,
-            (segment, matches) -> {
-              SortedSetDocValues names = DocValues.getSortedSet(segment, "name");
-              SortedSetDocValues kinds = DocValues.getSortedSet(segment, "kind");
-              for (int doc = matches.nextDoc();
-                  doc != DocIdSetIterator.NO_MORE_DOCS;
-                  doc = matches.nextDoc()) {
-                if (names.advanceExact(doc)) {
-                  String name = names.lookupOrd(names.nextOrd()).utf8ToString();
-                  String kind =
-                      kinds.advanceExact(doc)
-                          ? kinds.lookupOrd(kinds.nextOrd()).utf8ToString()
-                          : "unspecified";
-                  operations.computeIfAbsent(name, n -> new TreeSet<>()).add(kind);
-                }
-              }
-            });
-    return operations;
+  private Answer<List<Operation>> operations(String service) throws IOException {
+    return readers.get().operations(service, Long.MIN_VALUE, Long.MAX_VALUE, readers.deadline());
   }
 
   @Get("/api/traces")
@@ -172,46 +131,59 @@ final class JaegerApi {
     long lookback = lookback(params.string("lookback", ""));
     long start = micros(params.string("start", ""), end - lookback);
     int limit = params.integer("limit", 20, 1, 1500);
-    TelemetryStore store = stores.get();
+    TelemetryReader reader = readers.get();
+    Deadline deadline = readers.deadline();
 
     Set<String> traceIds = new LinkedHashSet<>();
-    Optional<Cursor> cursor = Optional.empty();
+    SearchRequest request =
+        SearchRequest.of(Signal.TRACES, q, start, end, 1000)
+            .withCountTotal(false)
+            .withDeadline(deadline);
     int scanned = 0;
-    do {
-      SearchResult page =
-          store.reader().search(new SearchRequest(Signal.TRACES, q, start, end, 1000, cursor));
-      for (StoredRecord hit : page.hits()) {
-        traceIds.add(
-            HexFormat.of()
-                .formatHex(((Span) RecordJson.decode(hit).record()).getTraceId().toByteArray()));
+    boolean partial = false;
+    while (true) {
+      SearchResult page = reader.search(request);
+      for (StoredRecord hit : page.records()) {
+        traceIds.add(((StoredSpan) hit).traceIdHex());
         if (traceIds.size() >= limit) {
           break;
         }
       }
       scanned += page.hits().size();
-      cursor = page.next();
-    } while (cursor.isPresent() && traceIds.size() < limit && scanned < MAX_SCANNED_SPANS);
+      partial |= page.partial();
+      if (partial
+          || page.next().isEmpty()
+          || traceIds.size() >= limit
+          || scanned >= MAX_SCANNED_SPANS) {
+        break;
+      }
+      request = request.withAfter(page.next());
+    }
 
-    List<Map.Entry<String, List<StoredRecord>>> traces = new ArrayList<>();
+    List<Map.Entry<String, List<StoredSpan>>> traces = new ArrayList<>();
     for (String traceId : traceIds) {
-      List<StoredRecord> spans =
-          store
-              .reader()
-              .trace(traceId, start - 24 * HOUR, end + 24 * HOUR, TraceApi.MAX_RECORDS)
-              .stream()
-              .filter(r -> r.signal() == Signal.TRACES)
-              .toList();
-      traces.add(Map.entry(traceId, spans));
+      TraceRecords trace =
+          reader.trace(
+              new TraceRequest(
+                  traceId,
+                  start - 24 * HOUR,
+                  end + 24 * HOUR,
+                  TraceApi.MAX_RECORDS,
+                  false,
+                  deadline));
+      partial |= trace.partial();
+      traces.add(Map.entry(traceId, trace.spans()));
     }
     return envelope(
         json -> {
           json.writeStartArray();
-          for (Map.Entry<String, List<StoredRecord>> trace : traces) {
+          for (Map.Entry<String, List<StoredSpan>> trace : traces) {
             JaegerJson.trace(json, trace.getKey(), trace.getValue());
           }
           json.writeEndArray();
         },
-        traces.size());
+        traces.size(),
+        partial);
   }
 
   @Get("/api/traces/{traceId}")
@@ -221,28 +193,35 @@ final class JaegerApi {
     if (id.length() < 32 && id.matches("[0-9a-f]+")) {
       id = "0".repeat(32 - id.length()) + id; // Jaeger drops leading zeros
     }
-    if (!TraceApi.TRACE_ID.matcher(id).matches()) {
+    if (!TraceRequest.isTraceId(id)) {
       return jaegerError(HttpStatus.BAD_REQUEST, "invalid trace id '" + traceId + "'");
     }
-    List<StoredRecord> spans =
-        stores
+    TraceRecords trace =
+        readers
             .get()
-            .reader()
-            .trace(id, Long.MIN_VALUE, Long.MAX_VALUE, TraceApi.MAX_RECORDS)
-            .stream()
-            .filter(r -> r.signal() == Signal.TRACES)
-            .toList();
-    if (spans.isEmpty()) {
-      return jaegerError(HttpStatus.NOT_FOUND, "trace not found");
+            .trace(
+                new TraceRequest(
+                    id,
+                    Long.MIN_VALUE,
+                    Long.MAX_VALUE,
+                    TraceApi.MAX_RECORDS,
+                    false,
+                    readers.deadline()));
+    if (trace.spans().isEmpty()) {
+      return trace.partial()
+          ? jaegerError(
+              HttpStatus.SERVICE_UNAVAILABLE, "the trace lookup ran past the query deadline")
+          : jaegerError(HttpStatus.NOT_FOUND, "trace not found");
     }
     String found = id;
     return envelope(
         json -> {
           json.writeStartArray();
-          JaegerJson.trace(json, found, spans);
+          JaegerJson.trace(json, found, trace.spans());
           json.writeEndArray();
         },
-        0);
+        0,
+        trace.partial());
   }
 
   @Get("/api/dependencies")
@@ -251,54 +230,25 @@ final class JaegerApi {
     Params params = new Params(query);
     long end = millis(params.string("endTs", ""), times.now());
     long lookback = millisDuration(params.string("lookback", ""), 24 * HOUR);
-    Map<String, String> serviceOfSpan = new HashMap<>();
-    List<String[]> parentAndChild = new ArrayList<>();
-    Optional<Cursor> cursor = Optional.empty();
-    int scanned = 0;
-    HexFormat hex = HexFormat.of();
-    do {
-      SearchResult page =
-          stores
-              .get()
-              .reader()
-              .search(new SearchRequest(Signal.TRACES, "*", end - lookback, end, 1000, cursor));
-      for (StoredRecord hit : page.hits()) {
-        RecordJson.Decoded decoded = RecordJson.decode(hit);
-        Span span = (Span) decoded.record();
-        String service = JaegerJson.serviceName(decoded.resource());
-        serviceOfSpan.put(hex.formatHex(span.getSpanId().toByteArray()), service);
-        if (!span.getParentSpanId().isEmpty()) {
-          parentAndChild.add(
-              new String[] {hex.formatHex(span.getParentSpanId().toByteArray()), service});
-        }
-      }
-      scanned += page.hits().size();
-      cursor = page.next();
-    } while (cursor.isPresent() && scanned < MAX_DEPENDENCY_SPANS);
-    Map<String, Long> calls = new TreeMap<>();
-    for (String[] edge : parentAndChild) {
-      String parent = serviceOfSpan.get(edge[0]);
-      if (parent != null && !parent.equals(edge[1])) {
-        calls.merge(parent + "\u0000" + edge[1], 1L, Long::sum);
-      }
-    }
+    Answer<List<Dependency>> dependencies =
+        readers.get().dependencies(end - lookback, end, readers.deadline());
     return envelope(
         json -> {
           json.writeStartArray();
-          for (Map.Entry<String, Long> call : calls.entrySet()) {
-            String[] services = call.getKey().split("\u0000");
+          for (Dependency dependency : dependencies.value()) {
             json.writeStartObject();
-            json.writeStringField("parent", services[0]);
-            json.writeStringField("child", services[1]);
-            json.writeNumberField("callCount", call.getValue());
+            json.writeStringField("parent", dependency.parent());
+            json.writeStringField("child", dependency.child());
+            json.writeNumberField("callCount", dependency.callCount());
             json.writeEndObject();
           }
           json.writeEndArray();
         },
-        calls.size());
+        dependencies.value().size(),
+        dependencies.partial());
   }
 
-  /** The Lucene query for Jaeger's trace search parameters. */
+  /** The query (Lucene syntax) for Jaeger's trace search parameters. */
   static String traceQuery(Params params) {
     List<String> clauses = new ArrayList<>();
     String service = params.string("service", "");
@@ -422,9 +372,9 @@ final class JaegerApi {
 
   /**
    * Jaeger's response envelope: {@code data}, {@code total}, {@code limit}, {@code offset}, {@code
-   * errors}.
+   * errors}; and {@code "partial": true} when the read ran past the query deadline.
    */
-  private static HttpResponse envelope(Data data, int total) throws IOException {
+  private static HttpResponse envelope(Data data, int total, boolean partial) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator json = SearchApi.JSON.createGenerator(out)) {
       json.writeStartObject();
@@ -434,6 +384,9 @@ final class JaegerApi {
       json.writeNumberField("limit", 0);
       json.writeNumberField("offset", 0);
       json.writeNullField("errors");
+      if (partial) {
+        json.writeBooleanField("partial", true); // ran past the query deadline: what was found
+      }
       json.writeEndObject();
     }
     return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, out.toByteArray());

@@ -3,14 +3,13 @@ package dev.spyglass.query;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.google.protobuf.ByteString;
 import dev.spyglass.storage.SpanKinds;
-import dev.spyglass.storage.StoredRecord;
+import dev.spyglass.storage.StoredSpan;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -30,20 +29,16 @@ final class JaegerJson {
 
   private JaegerJson() {}
 
-  static void trace(JsonGenerator json, String traceId, List<StoredRecord> spans)
-      throws IOException {
+  static void trace(JsonGenerator json, String traceId, List<StoredSpan> spans) throws IOException {
     Map<Resource, String> processes = new LinkedHashMap<>();
-    List<RecordJson.Decoded> decoded = new ArrayList<>();
-    for (StoredRecord record : spans) {
-      RecordJson.Decoded one = RecordJson.decode(record);
-      decoded.add(one);
-      processes.computeIfAbsent(one.resource(), r -> "p" + (processes.size() + 1));
+    for (StoredSpan span : spans) {
+      processes.computeIfAbsent(span.origin().resource(), r -> "p" + (processes.size() + 1));
     }
     json.writeStartObject();
     json.writeStringField("traceID", traceId);
     json.writeArrayFieldStart("spans");
-    for (RecordJson.Decoded one : decoded) {
-      span(json, (Span) one.record(), one.scope(), processes.get(one.resource()));
+    for (StoredSpan span : spans) {
+      span(json, span.span(), span.origin().scope(), processes.get(span.origin().resource()));
     }
     json.writeEndArray();
     json.writeObjectFieldStart("processes");
@@ -65,8 +60,13 @@ final class JaegerJson {
   }
 
   static String serviceName(Resource resource) {
-    String name = RecordJson.serviceName(resource);
-    return name.isEmpty() ? "unknown_service" : name;
+    for (KeyValue attribute : resource.getAttributesList()) {
+      if (attribute.getKey().equals("service.name")
+          && !attribute.getValue().getStringValue().isEmpty()) {
+        return attribute.getValue().getStringValue();
+      }
+    }
+    return "unknown_service";
   }
 
   private static void span(

@@ -1,7 +1,8 @@
 package dev.spyglass.query;
 
 import com.linecorp.armeria.server.ServerBuilder;
-import dev.spyglass.storage.TelemetryStore;
+import dev.spyglass.storage.TelemetryReader;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -24,19 +25,22 @@ public final class QueryApi {
   }
 
   /**
-   * Adds the query API's routes to {@code server}; {@code store} is asked at request time (the
-   * store opens after the API starts listening) and answers empty while there is none.
+   * Adds the query API's routes to {@code server}. {@code reader} is asked at request time (the
+   * store opens after the API starts listening) and answers empty while there is none; every read
+   * runs under {@code queryTimeout} (zero for none) and past it answers what it found, flagged
+   * {@code partial}.
    */
-  public static void addTo(ServerBuilder server, Supplier<Optional<TelemetryStore>> store) {
-    Stores stores = new Stores(store);
+  public static void addTo(
+      ServerBuilder server, Supplier<Optional<TelemetryReader>> reader, Duration queryTimeout) {
+    Readers readers = new Readers(reader, queryTimeout);
     Times times = new Times(QueryApi::now);
     ApiErrorHandler errors = new ApiErrorHandler();
-    server.annotatedService().exceptionHandlers(errors).build(new SearchApi(stores, times));
-    server.annotatedService().exceptionHandlers(errors).build(new TraceApi(stores, times));
-    server.annotatedService().exceptionHandlers(errors).build(new ExportApi(stores, times));
-    server.annotatedService().exceptionHandlers(errors).build(new JaegerApi(stores, times));
-    server.annotatedService().exceptionHandlers(errors).build(new AggregateApi(stores, times));
-    server.annotatedService().exceptionHandlers(errors).build(new MetricsQueryApi(stores, times));
+    server.annotatedService().exceptionHandlers(errors).build(new SearchApi(readers, times));
+    server.annotatedService().exceptionHandlers(errors).build(new TraceApi(readers, times));
+    server.annotatedService().exceptionHandlers(errors).build(new ExportApi(readers, times));
+    server.annotatedService().exceptionHandlers(errors).build(new JaegerApi(readers, times));
+    server.annotatedService().exceptionHandlers(errors).build(new AggregateApi(readers, times));
+    server.annotatedService().exceptionHandlers(errors).build(new MetricsQueryApi(readers, times));
     server.service(
         "/api/v1/openapi.json",
         (ctx, req) ->

@@ -2,28 +2,22 @@ package dev.spyglass.query;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.spyglass.storage.SpanKinds;
+import dev.spyglass.storage.StoredLog;
+import dev.spyglass.storage.StoredPoint;
 import dev.spyglass.storage.StoredRecord;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import dev.spyglass.storage.StoredSpan;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.resource.v1.Resource;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Writes a stored record as the API's JSON (DESIGN §4): {@code timestamp} as RFC 3339 with ns, the
@@ -34,60 +28,30 @@ final class RecordJson {
 
   private RecordJson() {}
 
-  /** The one record a stored source holds, decoded. */
-  record Decoded(Resource resource, InstrumentationScope scope, Object record) {}
-
-  static Decoded decode(StoredRecord stored) {
-    try {
-      return switch (stored.signal()) {
-        case LOGS -> {
-          ResourceLogs r = ExportLogsServiceRequest.parseFrom(stored.source()).getResourceLogs(0);
-          yield new Decoded(
-              r.getResource(), r.getScopeLogs(0).getScope(), r.getScopeLogs(0).getLogRecords(0));
-        }
-        case TRACES -> {
-          ResourceSpans r =
-              ExportTraceServiceRequest.parseFrom(stored.source()).getResourceSpans(0);
-          yield new Decoded(
-              r.getResource(), r.getScopeSpans(0).getScope(), r.getScopeSpans(0).getSpans(0));
-        }
-        case METRICS -> {
-          ResourceMetrics r =
-              ExportMetricsServiceRequest.parseFrom(stored.source()).getResourceMetrics(0);
-          yield new Decoded(
-              r.getResource(), r.getScopeMetrics(0).getScope(), r.getScopeMetrics(0).getMetrics(0));
-        }
-      };
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("stored record does not decode", e);
-    }
-  }
-
   /** Writes {@code stored} as one JSON object; {@code extra} adds fields (e.g. a highlight). */
   static void write(JsonGenerator json, StoredRecord stored, FieldWriter extra) throws IOException {
-    Decoded decoded = decode(stored);
     json.writeStartObject();
     json.writeStringField("timestamp", Times.format(stored.timestampNanos()));
-    String service = serviceName(decoded.resource());
+    String service = stored.origin().serviceName();
     if (!service.isEmpty()) {
       json.writeStringField("service.name", service);
     }
-    switch (decoded.record()) {
-      case LogRecord log -> log(json, log);
-      case Span span -> span(json, span);
-      case Metric metric -> metric(json, metric);
-      default -> throw new IllegalStateException("unknown record " + decoded.record().getClass());
+    switch (stored) {
+      case StoredLog log -> log(json, log.log());
+      case StoredSpan span -> span(json, span.span());
+      case StoredPoint point -> metric(json, point.metric());
     }
     json.writeFieldName("resource");
-    attributes(json, decoded.resource().getAttributesList());
+    attributes(json, stored.origin().resource().getAttributesList());
+    InstrumentationScope scope = stored.origin().scope();
     json.writeObjectFieldStart("scope");
-    json.writeStringField("name", decoded.scope().getName());
-    if (!decoded.scope().getVersion().isEmpty()) {
-      json.writeStringField("version", decoded.scope().getVersion());
+    json.writeStringField("name", scope.getName());
+    if (!scope.getVersion().isEmpty()) {
+      json.writeStringField("version", scope.getVersion());
     }
-    if (decoded.scope().getAttributesCount() > 0) {
+    if (scope.getAttributesCount() > 0) {
       json.writeFieldName("attributes");
-      attributes(json, decoded.scope().getAttributesList());
+      attributes(json, scope.getAttributesList());
     }
     json.writeEndObject();
     extra.write(json);
@@ -100,15 +64,6 @@ final class RecordJson {
     FieldWriter NONE = json -> {};
 
     void write(JsonGenerator json) throws IOException;
-  }
-
-  static String serviceName(Resource resource) {
-    for (KeyValue attribute : resource.getAttributesList()) {
-      if (attribute.getKey().equals("service.name")) {
-        return attribute.getValue().getStringValue();
-      }
-    }
-    return "";
   }
 
   private static void log(JsonGenerator json, LogRecord log) throws IOException {
@@ -138,7 +93,7 @@ final class RecordJson {
     json.writeNumberField(
         "duration", Math.max(0, span.getEndTimeUnixNano() - span.getStartTimeUnixNano()));
     json.writeObjectFieldStart("status");
-    json.writeStringField("code", status(span.getStatus().getCode()));
+    json.writeStringField("code", SpanKinds.status(span.getStatus().getCode()));
     if (!span.getStatus().getMessage().isEmpty()) {
       json.writeStringField("message", span.getStatus().getMessage());
     }
@@ -271,9 +226,5 @@ final class RecordJson {
     if (!id.isEmpty()) {
       json.writeStringField(name, HEX.formatHex(id.toByteArray()));
     }
-  }
-
-  static String status(io.opentelemetry.proto.trace.v1.Status.StatusCode code) {
-    return code.name().replace("STATUS_CODE_", "").toLowerCase(Locale.ROOT);
   }
 }

@@ -12,18 +12,14 @@ import com.linecorp.armeria.server.annotation.Param;
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.storage.Cursor;
 import dev.spyglass.storage.FieldKind;
-import dev.spyglass.storage.QueryTerms;
+import dev.spyglass.storage.SearchHit;
 import dev.spyglass.storage.SearchRequest;
 import dev.spyglass.storage.SearchResult;
-import dev.spyglass.storage.StoredRecord;
-import io.opentelemetry.proto.logs.v1.LogRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code GET /api/v1/{logs|spans|metrics}/search} and {@code GET /api/v1/fields}: records matching
@@ -32,14 +28,13 @@ import java.util.Set;
 final class SearchApi {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
-  static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
   static final JsonFactory JSON = new JsonFactory();
 
-  private final Stores stores;
+  private final Readers readers;
   private final Times times;
 
-  SearchApi(Stores stores, Times times) {
-    this.stores = stores;
+  SearchApi(Readers readers, Times times) {
+    this.readers = readers;
     this.times = times;
   }
 
@@ -58,21 +53,22 @@ final class SearchApi {
     boolean oldestFirst = oldestFirst(params.string("sort", ""));
     Optional<Cursor> cursor = cursor(params.string("cursor", ""));
     SearchResult result =
-        stores
+        readers
             .get()
-            .reader()
             .search(
-                new SearchRequest(
-                    signal, q, start, end, limit, cursor, oldestFirst, QUERY_TIMEOUT));
-    Set<String> bodyTerms = signal == Signal.LOGS ? QueryTerms.of(q, "body") : Set.of();
+                SearchRequest.of(signal, q, start, end, limit)
+                    .withAfter(cursor)
+                    .withOldestFirst(oldestFirst)
+                    .withHighlight(true)
+                    .withDeadline(readers.deadline()));
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
       json.writeNumberField("total", result.total());
       json.writeArrayFieldStart("hits");
-      for (StoredRecord hit : result.hits()) {
-        RecordJson.write(json, hit, highlight(hit, bodyTerms));
+      for (SearchHit hit : result.hits()) {
+        RecordJson.write(json, hit.record(), highlight(hit));
       }
       json.writeEndArray();
       if (result.next().isPresent()) {
@@ -91,7 +87,7 @@ final class SearchApi {
   @Blocking
   public HttpResponse fields(QueryParams query) throws IOException {
     Signal signal = Signals.parse(new Params(query).string("signal", "logs"));
-    Map<String, FieldKind> fields = stores.get().reader().fields(signal);
+    Map<String, FieldKind> fields = readers.get().fields(signal);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
@@ -132,21 +128,15 @@ final class SearchApi {
     }
   }
 
-  private static RecordJson.FieldWriter highlight(StoredRecord hit, Set<String> terms) {
-    if (terms.isEmpty()) {
-      return RecordJson.FieldWriter.NONE;
-    }
-    Object record = RecordJson.decode(hit).record();
-    if (!(record instanceof LogRecord log)) {
-      return RecordJson.FieldWriter.NONE;
-    }
-    String highlighted = Highlights.highlight(log.getBody().getStringValue(), terms);
-    if (highlighted == null) {
+  private static RecordJson.FieldWriter highlight(SearchHit hit) {
+    if (hit.highlights().isEmpty()) {
       return RecordJson.FieldWriter.NONE;
     }
     return json -> {
       json.writeObjectFieldStart("highlight");
-      json.writeStringField("body", highlighted);
+      for (Map.Entry<String, String> field : new java.util.TreeMap<>(hit.highlights()).entrySet()) {
+        json.writeStringField(field.getKey(), field.getValue());
+      }
       json.writeEndObject();
     };
   }

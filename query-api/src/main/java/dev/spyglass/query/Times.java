@@ -9,11 +9,13 @@ import java.util.regex.Pattern;
 
 /**
  * Times as the API accepts them: RFC 3339 ({@code 2026-11-21T10:00:00Z}, any offset, up to ns),
- * epoch milliseconds ({@code 1763719200000}), {@code now}, or {@code now-15m} (units {@code s},
- * {@code m}, {@code h}, {@code d}, {@code w}). All become Unix epoch nanoseconds.
+ * epoch milliseconds ({@code 1763719200000}), {@code now}, or date math {@code now-15m}, {@code
+ * now+1h} (units {@code s}, {@code m}, {@code h}, {@code d}, {@code w}). All become Unix epoch
+ * nanoseconds.
  */
 final class Times {
-  private static final Pattern RELATIVE = Pattern.compile("now(?:-(\\d{1,9})([smhdw]))?");
+  // A '+' typed in a URL arrives as a space (form encoding): now+1h reads as "now 1h".
+  private static final Pattern RELATIVE = Pattern.compile("now(?:([+ -])(\\d{1,9})([smhdw]))?");
 
   private final LongSupplier clock;
 
@@ -23,6 +25,11 @@ final class Times {
 
   /** The time in ns; {@code fallback} when {@code text} is null or blank. */
   long parse(String name, String text, long fallback) {
+    return parse(name, text, fallback, now());
+  }
+
+  /** As {@link #parse(String, String, long)}, with {@code now} read once for a whole request. */
+  private long parse(String name, String text, long fallback, long now) {
     if (text == null || text.isBlank()) {
       return fallback;
     }
@@ -30,18 +37,18 @@ final class Times {
     Matcher relative = RELATIVE.matcher(value);
     if (relative.matches()) {
       if (relative.group(1) == null) {
-        return now();
+        return now;
       }
-      long amount = Long.parseLong(relative.group(1));
+      long amount = Long.parseLong(relative.group(2));
       long unit =
-          switch (relative.group(2)) {
+          switch (relative.group(3)) {
             case "s" -> 1_000_000_000L;
             case "m" -> 60_000_000_000L;
             case "h" -> 3_600_000_000_000L;
             case "d" -> 86_400_000_000_000L;
             default -> 604_800_000_000_000L;
           };
-      return now() - amount * unit;
+      return relative.group(1).equals("-") ? now - amount * unit : now + amount * unit;
     }
     if (value.chars().allMatch(Character::isDigit) && value.length() <= 15) {
       return Long.parseLong(value) * 1_000_000L;
@@ -69,8 +76,9 @@ final class Times {
    * end is refused.
    */
   Range range(Params params) {
-    long end = parse("end", params.string("end", null), now());
-    long start = parse("start", params.string("start", null), end - 3_600_000_000_000L);
+    long now = now();
+    long end = parse("end", params.string("end", null), now, now);
+    long start = parse("start", params.string("start", null), end - 3_600_000_000_000L, now);
     if (start > end) {
       throw ApiException.badRequest("invalid_range", "start is after end");
     }

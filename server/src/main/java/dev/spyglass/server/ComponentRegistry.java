@@ -19,7 +19,7 @@ import dev.spyglass.receiver.redis.RedisReceiverFactory;
 import dev.spyglass.server.api.ApiExtensionFactory;
 import dev.spyglass.server.debug.DebugExporterFactory;
 import dev.spyglass.server.telemetry.SelfTelemetry;
-import dev.spyglass.storage.SpyglassExporterFactory;
+import dev.spyglass.storage.embedded.SpyglassExporterFactory;
 import java.util.Optional;
 
 /** The one place that lists every component type Spyglass ships. */

@@ -6,9 +6,10 @@ import dev.spyglass.pipeline.Signal;
 import dev.spyglass.storage.Cursor;
 import dev.spyglass.storage.SearchRequest;
 import dev.spyglass.storage.SearchResult;
-import dev.spyglass.storage.StoreConfig;
+import dev.spyglass.storage.StoredLog;
 import dev.spyglass.storage.StoredRecord;
-import dev.spyglass.storage.TelemetryStore;
+import dev.spyglass.storage.embedded.StoreConfig;
+import dev.spyglass.storage.embedded.TelemetryStore;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -116,7 +117,7 @@ class CrashRecoveryProcessTest {
       List<StoredRecord> found = stored.get(sent.getKey());
       assertThat(found).as("acknowledged record %s", sent.getKey()).isNotNull();
       ExportLogsServiceRequest request =
-          ExportLogsServiceRequest.parseFrom(found.getFirst().source());
+          ExportLogsServiceRequest.parseFrom(found.getFirst().toRequest().toByteString());
       ResourceLogs resource = request.getResourceLogs(0);
       assertThat(resource.getResource()).isEqualTo(RESOURCE);
       assertThat(resource.getScopeLogs(0).getScope().getName()).isEqualTo("crash-test");
@@ -200,16 +201,10 @@ class CrashRecoveryProcessTest {
             store
                 .reader()
                 .search(
-                    new SearchRequest(
-                        Signal.LOGS, "*", Long.MIN_VALUE, Long.MAX_VALUE, 5000, cursor));
-        for (StoredRecord hit : page.hits()) {
-          String body =
-              ExportLogsServiceRequest.parseFrom(hit.source())
-                  .getResourceLogs(0)
-                  .getScopeLogs(0)
-                  .getLogRecords(0)
-                  .getBody()
-                  .getStringValue();
+                    SearchRequest.of(Signal.LOGS, "*", Long.MIN_VALUE, Long.MAX_VALUE, 5000)
+                        .withAfter(cursor));
+        for (StoredRecord hit : page.records()) {
+          String body = ((StoredLog) hit).log().getBody().getStringValue();
           byBody.computeIfAbsent(body, b -> new ArrayList<>()).add(hit);
         }
         cursor = page.next();

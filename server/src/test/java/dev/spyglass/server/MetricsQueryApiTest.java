@@ -141,7 +141,16 @@ class MetricsQueryApiTest {
         .isEqualTo("invalid_agg");
     assertThat(get("/api/v1/metrics/query?name=x&step=1ms", 400).get("error").get("code").asText())
         .isEqualTo("invalid_step");
-    assertThat(get("/api/v1/metrics/query?name=x&group_by=trace_id" + range(), 200).get("series"))
+    // Series are grouped by labels: a span's trace id is none, and says so before reading anything.
+    assertThat(
+            get("/api/v1/metrics/query?name=x&group_by=trace_id" + range(), 400)
+                .get("error")
+                .get("code")
+                .asText())
+        .isEqualTo("invalid_group_by");
+    assertThat(
+            get("/api/v1/metrics/query?name=x&group_by=attributes.cpu" + range(), 200)
+                .get("series"))
         .isEmpty();
   }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.storage.SearchRequest;
-import dev.spyglass.storage.StoreConfig;
-import dev.spyglass.storage.TelemetryStore;
+import dev.spyglass.storage.embedded.StoreConfig;
+import dev.spyglass.storage.embedded.TelemetryStore;
 import io.opentelemetry.api.metrics.MeterProvider;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,13 +131,8 @@ class SnapshotProcessTest {
                 store
                     .reader()
                     .search(
-                        new SearchRequest(
-                            Signal.LOGS,
-                            "body:snapshot",
-                            Long.MIN_VALUE,
-                            Long.MAX_VALUE,
-                            10,
-                            Optional.empty()))
+                        SearchRequest.of(
+                            Signal.LOGS, "body:snapshot", Long.MIN_VALUE, Long.MAX_VALUE, 10))
                     .total())
             .isEqualTo(5);
       }

@@ -3,11 +3,11 @@ package dev.spyglass.storage;
 import static java.util.Objects.requireNonNull;
 
 import dev.spyglass.pipeline.Signal;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A search: records of one signal matching a query within a time range.
+ * A search: records of one signal matching a query within a time range, a page at a time. Start
+ * from {@link #of} and change what differs with the {@code with…} methods.
  *
  * @param signal what to search
  * @param query Lucene query syntax over the OTel field names ({@code service.name:checkout AND
@@ -17,8 +17,10 @@ import java.util.Optional;
  * @param limit the most records to return, at least 1
  * @param after continue after this record (a previous page's {@link SearchResult#next()})
  * @param oldestFirst the order: newest first (false, the default) or oldest first
- * @param timeout how long the search may run before it returns what it found, flagged partial; zero
- *     for no limit
+ * @param highlight whether hits carry the matched words of {@code body}, marked {@code <em>…</em>}
+ * @param countTotal whether to count every match ({@link SearchResult#total()}); off saves the
+ *     count when only the pages matter
+ * @param deadline when to stop and return what was found, flagged partial
  */
 public record SearchRequest(
     Signal signal,
@@ -28,26 +30,76 @@ public record SearchRequest(
     int limit,
     Optional<Cursor> after,
     boolean oldestFirst,
-    Duration timeout) {
+    boolean highlight,
+    boolean countTotal,
+    Deadline deadline) {
 
   public SearchRequest {
     requireNonNull(signal, "signal");
     requireNonNull(query, "query");
     requireNonNull(after, "after");
-    requireNonNull(timeout, "timeout");
+    requireNonNull(deadline, "deadline");
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1");
     }
   }
 
-  /** Newest first, no time limit. */
-  public SearchRequest(
-      Signal signal,
-      String query,
-      long startNanos,
-      long endNanos,
-      int limit,
-      Optional<Cursor> after) {
-    this(signal, query, startNanos, endNanos, limit, after, false, Duration.ZERO);
+  /** Newest first, counted, no highlights, no deadline. */
+  public static SearchRequest of(
+      Signal signal, String query, long startNanos, long endNanos, int limit) {
+    return new SearchRequest(
+        signal,
+        query,
+        startNanos,
+        endNanos,
+        limit,
+        Optional.empty(),
+        false,
+        false,
+        true,
+        Deadline.NONE);
+  }
+
+  public SearchRequest withAfter(Optional<Cursor> cursor) {
+    return new SearchRequest(
+        signal,
+        query,
+        startNanos,
+        endNanos,
+        limit,
+        cursor,
+        oldestFirst,
+        highlight,
+        countTotal,
+        deadline);
+  }
+
+  public SearchRequest withOldestFirst(boolean oldest) {
+    return new SearchRequest(
+        signal, query, startNanos, endNanos, limit, after, oldest, highlight, countTotal, deadline);
+  }
+
+  public SearchRequest withHighlight(boolean on) {
+    return new SearchRequest(
+        signal, query, startNanos, endNanos, limit, after, oldestFirst, on, countTotal, deadline);
+  }
+
+  public SearchRequest withCountTotal(boolean on) {
+    return new SearchRequest(
+        signal, query, startNanos, endNanos, limit, after, oldestFirst, highlight, on, deadline);
+  }
+
+  public SearchRequest withDeadline(Deadline until) {
+    return new SearchRequest(
+        signal,
+        query,
+        startNanos,
+        endNanos,
+        limit,
+        after,
+        oldestFirst,
+        highlight,
+        countTotal,
+        until);
   }
 }

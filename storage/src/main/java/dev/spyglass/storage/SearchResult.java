@@ -6,20 +6,21 @@ import java.util.Optional;
 /**
  * A page of search results.
  *
- * @param total how many records match in the time range (all pages; a lower bound when partial)
+ * @param total how many records match in the time range (all pages; a lower bound when partial); -1
+ *     when the request did not count
  * @param hits this page, in the requested order
  * @param next where the next page starts; empty when this page is the last
- * @param partial true when the search hit its timeout and returns what it had found
+ * @param partial true when the search hit its deadline and returns what it had found
  */
 public record SearchResult(
-    long total, List<StoredRecord> hits, Optional<Cursor> next, boolean partial) {
+    long total, List<SearchHit> hits, Optional<Cursor> next, boolean partial) {
 
   public SearchResult {
     hits = List.copyOf(hits);
   }
 
-  /** A complete result. */
-  public SearchResult(long total, List<StoredRecord> hits, Optional<Cursor> next) {
-    this(total, hits, next, false);
+  /** The records of this page, without their highlights. */
+  public List<StoredRecord> records() {
+    return hits.stream().map(SearchHit::record).toList();
   }
 }

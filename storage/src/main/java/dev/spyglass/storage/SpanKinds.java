@@ -1,10 +1,12 @@
 package dev.spyglass.storage;
 
 import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
 
 /**
- * The word a span kind is indexed as ({@code kind:server}) — also what the query API shows, so that
- * what a user reads is what they can search for.
+ * The words a span kind ({@code kind:server}) and a status code ({@code status.code:error}) are
+ * indexed as — also what the query API shows, so that what a user reads is what they can search
+ * for.
  */
 public final class SpanKinds {
   private SpanKinds() {}
@@ -17,6 +19,15 @@ public final class SpanKinds {
       case SPAN_KIND_PRODUCER -> "producer";
       case SPAN_KIND_CONSUMER -> "consumer";
       default -> "unspecified";
+    };
+  }
+
+  /** {@code ok}, {@code error} or {@code unset}. */
+  public static String status(Status.StatusCode code) {
+    return switch (code) {
+      case STATUS_CODE_OK -> "ok";
+      case STATUS_CODE_ERROR -> "error";
+      default -> "unset";
     };
   }
 }

@@ -1,14 +1,33 @@
 package dev.spyglass.storage;
 
+import com.google.protobuf.Message;
 import dev.spyglass.pipeline.Signal;
 
 /**
- * A record as the store returns it.
- *
- * @param signal spans, log records or metric data points
- * @param timestampNanos the timestamp it is sorted and partitioned by
- * @param source the original record with its resource and scope: the protobuf bytes of a one-record
- *     {@code Export*ServiceRequest}, byte for byte as stored
- * @param cursor its position in the total order
+ * A record as a reader returns it, decoded once: a log record, a span or one metric data point,
+ * with where it came from and its place in the store's order.
  */
-public record StoredRecord(Signal signal, long timestampNanos, byte[] source, Cursor cursor) {}
+public sealed interface StoredRecord permits StoredLog, StoredSpan, StoredPoint {
+
+  /** What kind of record this is. */
+  Signal signal();
+
+  /** Its resource and scope. */
+  RecordOrigin origin();
+
+  /** Its position in the total order: time, then write order. */
+  Cursor cursor();
+
+  /** The timestamp it is sorted and partitioned by, Unix epoch ns. */
+  default long timestampNanos() {
+    return cursor().timestampNanos();
+  }
+
+  /**
+   * The record as a one-record {@code Export*ServiceRequest}, with its resource and scope: what an
+   * OTLP receiver accepts, and byte for byte what was stored.
+   */
+  default Message toRequest() {
+    return StoredRecords.request(this);
+  }
+}

@@ -28,34 +28,35 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** Builders for OTLP test data. */
-final class Otlp {
-  static final long DAY = 86_400_000_000_000L;
-  static final long T0 = 1_763_700_000_000_000_000L; // 2025-11-21
+public final class Otlp {
+  public static final long DAY = 86_400_000_000_000L;
+  public static final long T0 = 1_763_700_000_000_000_000L; // 2025-11-21
 
   private Otlp() {}
 
-  static KeyValue attribute(String key, String value) {
+  public static KeyValue attribute(String key, String value) {
     return KeyValue.newBuilder()
         .setKey(key)
         .setValue(AnyValue.newBuilder().setStringValue(value))
         .build();
   }
 
-  static KeyValue attribute(String key, long value) {
+  public static KeyValue attribute(String key, long value) {
     return KeyValue.newBuilder()
         .setKey(key)
         .setValue(AnyValue.newBuilder().setIntValue(value))
         .build();
   }
 
-  static Resource service(String name) {
+  public static Resource service(String name) {
     return Resource.newBuilder()
         .addAttributes(attribute("service.name", name))
         .addAttributes(attribute("host.name", "node-1"))
         .build();
   }
 
-  static LogRecord log(long time, SeverityNumber severity, String body, KeyValue... attributes) {
+  public static LogRecord log(
+      long time, SeverityNumber severity, String body, KeyValue... attributes) {
     return LogRecord.newBuilder()
         .setTimeUnixNano(time)
         .setObservedTimeUnixNano(time + 1000)
@@ -66,7 +67,7 @@ final class Otlp {
         .build();
   }
 
-  static Logs logs(String service, LogRecord... records) {
+  public static Logs logs(String service, LogRecord... records) {
     return Logs.of(
         ExportLogsServiceRequest.newBuilder()
             .addResourceLogs(
@@ -83,11 +84,11 @@ final class Otlp {
         RequestContext.EMPTY);
   }
 
-  static ByteString id(String hex) {
+  public static ByteString id(String hex) {
     return ByteString.copyFrom(HexFormat.of().parseHex(hex));
   }
 
-  static Span span(
+  public static Span span(
       String traceId,
       String spanId,
       String name,
@@ -112,7 +113,7 @@ final class Otlp {
     return span.build();
   }
 
-  static Traces traces(String service, Span... spans) {
+  public static Traces traces(String service, Span... spans) {
     return Traces.of(
         ExportTraceServiceRequest.newBuilder()
             .addResourceSpans(
@@ -126,7 +127,7 @@ final class Otlp {
         RequestContext.EMPTY);
   }
 
-  static Metrics gauge(String service, String name, long time, double... values) {
+  public static Metrics gauge(String service, String name, long time, double... values) {
     Gauge.Builder gauge = Gauge.newBuilder();
     for (int i = 0; i < values.length; i++) {
       gauge.addDataPoints(

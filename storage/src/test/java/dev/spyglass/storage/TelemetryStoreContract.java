@@ -40,7 +40,7 @@ public abstract class TelemetryStoreContract {
   private SearchResult search(
       Signal signal, String query, long start, long end, int limit, Optional<Cursor> after) {
     try {
-      return reader().search(new SearchRequest(signal, query, start, end, limit, after));
+      return reader().search(SearchRequest.of(signal, query, start, end, limit).withAfter(after));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -55,8 +55,9 @@ public abstract class TelemetryStoreContract {
             r -> r.total() == count);
   }
 
-  private static LogRecord onlyLog(byte[] source) throws Exception {
-    ExportLogsServiceRequest request = ExportLogsServiceRequest.parseFrom(source);
+  private static LogRecord onlyLog(StoredRecord record) throws Exception {
+    ExportLogsServiceRequest request =
+        ExportLogsServiceRequest.parseFrom(record.toRequest().toByteArray());
     assertThat(request.getResourceLogsCount()).isEqualTo(1);
     assertThat(request.getResourceLogs(0).getScopeLogsCount()).isEqualTo(1);
     return request.getResourceLogs(0).getScopeLogs(0).getLogRecords(0);
@@ -71,18 +72,19 @@ public abstract class TelemetryStoreContract {
 
     SearchResult result = awaitHits(Signal.LOGS, "*", 2);
 
-    assertThat(result.hits())
+    assertThat(result.records())
         .extracting(StoredRecord::timestampNanos)
         .containsExactly(T0 + 2, T0 + 1);
-    assertThat(onlyLog(result.hits().get(0).source())).isEqualTo(second);
+    assertThat(onlyLog(result.records().get(0))).isEqualTo(second);
+    assertThat(((StoredLog) result.records().get(0)).log()).isEqualTo(second);
     ExportLogsServiceRequest stored =
-        ExportLogsServiceRequest.parseFrom(result.hits().get(1).source());
+        ((ExportLogsServiceRequest) result.hits().get(1).record().toRequest());
     ExportLogsServiceRequest original = batch.request();
     assertThat(stored.getResourceLogs(0).getResource())
         .isEqualTo(original.getResourceLogs(0).getResource());
     assertThat(stored.getResourceLogs(0).getScopeLogs(0).getScope())
         .isEqualTo(original.getResourceLogs(0).getScopeLogs(0).getScope());
-    assertThat(onlyLog(result.hits().get(1).source())).isEqualTo(first);
+    assertThat(onlyLog(result.records().get(1))).isEqualTo(first);
   }
 
   @Test
@@ -122,7 +124,7 @@ public abstract class TelemetryStoreContract {
     awaitHits(Signal.LOGS, "*", 5);
 
     SearchResult middle = search(Signal.LOGS, "*", T0 + DAY, T0 + 3 * DAY, 100);
-    assertThat(middle.hits())
+    assertThat(middle.records())
         .extracting(StoredRecord::timestampNanos)
         .containsExactly(T0 + 3 * DAY, T0 + 2 * DAY, T0 + DAY);
     assertThat(search(Signal.LOGS, "*", T0 + DAY + 1, T0 + 2 * DAY - 1, 100).total()).isZero();
@@ -143,7 +145,7 @@ public abstract class TelemetryStoreContract {
     int pages = 0;
     do {
       SearchResult page = search(Signal.LOGS, "*", T0, T0 + 10 * DAY, 10, cursor);
-      page.hits().forEach(hit -> seen.add(hit.timestampNanos()));
+      page.records().forEach(hit -> seen.add(hit.timestampNanos()));
       cursor = page.next();
       pages++;
       if (pages == 1) {
@@ -222,16 +224,27 @@ public abstract class TelemetryStoreContract {
                 .total())
         .isEqualTo(1);
 
-    List<StoredRecord> found = reader().trace(trace.toUpperCase(), T0 - DAY, T0 + DAY, 100);
-    assertThat(found)
-        .extracting(StoredRecord::signal)
-        .containsExactlyInAnyOrder(Signal.TRACES, Signal.TRACES, Signal.LOGS);
+    TraceRecords found =
+        reader()
+            .trace(
+                new TraceRequest(
+                    trace.toUpperCase(), T0 - DAY, T0 + DAY, 100, true, Deadline.NONE));
+    assertThat(found.spans())
+        .extracting(StoredSpan::spanIdHex)
+        .containsExactly("eee19b7ec3c1b175", "eee19b7ec3c1b174");
+    assertThat(found.logs()).extracting(l -> l.log()).containsExactly(inTrace);
+    assertThat(found.partial()).isFalse();
     Span stored =
-        ExportTraceServiceRequest.parseFrom(found.get(0).source())
+        ((ExportTraceServiceRequest) found.spans().get(0).toRequest())
             .getResourceSpans(0)
             .getScopeSpans(0)
             .getSpans(0);
     assertThat(stored.getTraceId()).isEqualTo(Otlp.id(trace));
+    assertThat(
+            reader()
+                .trace(new TraceRequest(trace, T0 - DAY, T0 + DAY, 100, false, Deadline.NONE))
+                .logs())
+        .isEmpty();
   }
 
   @Test
@@ -241,7 +254,7 @@ public abstract class TelemetryStoreContract {
 
     assertThat(search(Signal.METRICS, "value:>0.4", T0, T0 + DAY, 10).total()).isEqualTo(2);
     var metric =
-        ExportMetricsServiceRequest.parseFrom(all.hits().getFirst().source())
+        ((ExportMetricsServiceRequest) all.hits().getFirst().record().toRequest())
             .getResourceMetrics(0)
             .getScopeMetrics(0)
             .getMetrics(0);
@@ -301,7 +314,7 @@ public abstract class TelemetryStoreContract {
         search(Signal.METRICS, "metric.type:histogram AND count:>=3", T0, T0 + DAY, 10);
     assertThat(histograms.total()).isEqualTo(1);
     var stored =
-        ExportMetricsServiceRequest.parseFrom(histograms.hits().getFirst().source())
+        ((ExportMetricsServiceRequest) histograms.hits().getFirst().record().toRequest())
             .getResourceMetrics(0)
             .getScopeMetrics(0)
             .getMetrics(0);
@@ -336,16 +349,578 @@ public abstract class TelemetryStoreContract {
   @Test
   void invalidQuery_isRefused() {
     assertThatThrownBy(
-            () ->
-                reader()
-                    .search(
-                        new SearchRequest(
-                            Signal.LOGS, "body:(unclosed", 0, 1, 10, Optional.empty())))
+            () -> reader().search(SearchRequest.of(Signal.LOGS, "body:(unclosed", 0, 1, 10)))
         .isInstanceOf(InvalidQueryException.class);
+    assertThatThrownBy(() -> reader().search(SearchRequest.of(Signal.LOGS, "*leading", 0, 1, 10)))
+        .isInstanceOf(InvalidQueryException.class);
+  }
+
+  // ---- The whole read side, with exact values (shop traces, CPU gauges, request counters). ----
+
+  private static final String TRACE_A = "0000000000000000000000000000000a";
+  private static final String TRACE_B = "0000000000000000000000000000000b";
+  private static final long MS = 1_000_000L;
+  private static final long HOUR = 3_600_000_000_000L;
+
+  private static Span child(Span span, String parentHex) {
+    return span.toBuilder().setParentSpanId(Otlp.id(parentHex)).build();
+  }
+
+  /**
+   * Two checkout traces an hour apart: frontend → cart (→ its own redis call) and, in the second,
+   * frontend → cart and payment, both failing.
+   */
+  private void writeShop() {
+    write(
+        Otlp.traces(
+            "frontend",
+            Otlp.span(
+                TRACE_A,
+                "00000000000000a1",
+                "GET /cart",
+                T0,
+                100 * MS,
+                Span.SpanKind.SPAN_KIND_SERVER,
+                false),
+            Otlp.span(
+                TRACE_B,
+                "00000000000000a2",
+                "GET /cart",
+                T0 + HOUR,
+                300 * MS,
+                Span.SpanKind.SPAN_KIND_SERVER,
+                true)));
+    write(
+        Otlp.traces(
+            "cart",
+            child(
+                Otlp.span(
+                    TRACE_A,
+                    "00000000000000b1",
+                    "GetCart",
+                    T0 + MS,
+                    50 * MS,
+                    Span.SpanKind.SPAN_KIND_SERVER,
+                    false),
+                "00000000000000a1"),
+            child(
+                Otlp.span(
+                    TRACE_A,
+                    "00000000000000c1",
+                    "redis GET",
+                    T0 + 2 * MS,
+                    5 * MS,
+                    Span.SpanKind.SPAN_KIND_CLIENT,
+                    false),
+                "00000000000000b1"),
+            child(
+                Otlp.span(
+                    TRACE_B,
+                    "00000000000000b2",
+                    "GetCart",
+                    T0 + HOUR + MS,
+                    200 * MS,
+                    Span.SpanKind.SPAN_KIND_SERVER,
+                    true),
+                "00000000000000a2")));
+    write(
+        Otlp.traces(
+            "payment",
+            child(
+                Otlp.span(
+                    TRACE_B,
+                    "00000000000000d2",
+                    "Charge",
+                    T0 + HOUR + 2 * MS,
+                    20 * MS,
+                    Span.SpanKind.SPAN_KIND_SERVER,
+                    false),
+                "00000000000000a2")));
+    awaitHits(Signal.TRACES, "*", 6);
+  }
+
+  private AggregationResult aggregate(
+      String query,
+      long start,
+      long end,
+      List<String> groupBy,
+      long interval,
+      int size,
+      Measure... measures)
+      throws java.io.IOException {
+    return reader()
+        .aggregate(
+            new AggregationRequest(
+                Signal.TRACES,
+                query,
+                start,
+                end,
+                groupBy,
+                interval,
+                List.of(measures),
+                size,
+                Deadline.NONE));
+  }
+
+  private static Measure measure(Measure.Function function, String field) {
+    return new Measure(function, field);
+  }
+
+  @Test
+  void servicesAndOperations_areExact_andKeepToTheTimeRange() throws Exception {
+    writeShop();
+
+    assertThat(reader().services(Signal.TRACES, Long.MIN_VALUE, Long.MAX_VALUE, Deadline.NONE))
+        .isEqualTo(Answer.complete(List.of("cart", "frontend", "payment")));
+    // The second trace alone: the hour after the first.
+    assertThat(
+            reader()
+                .services(Signal.TRACES, T0 + HOUR + 2 * MS, T0 + 2 * HOUR, Deadline.NONE)
+                .value())
+        .containsExactly("payment");
+    assertThat(
+            reader().services(Signal.LOGS, Long.MIN_VALUE, Long.MAX_VALUE, Deadline.NONE).value())
+        .isEmpty();
+    assertThat(reader().operations("cart", Long.MIN_VALUE, Long.MAX_VALUE, Deadline.NONE))
+        .isEqualTo(
+            Answer.complete(
+                List.of(new Operation("GetCart", "server"), new Operation("redis GET", "client"))));
+    assertThat(reader().operations("cart", T0 + HOUR, T0 + 2 * HOUR, Deadline.NONE).value())
+        .containsExactly(new Operation("GetCart", "server"));
+    assertThat(reader().operations("nobody", Long.MIN_VALUE, Long.MAX_VALUE, Deadline.NONE).value())
+        .isEmpty();
+  }
+
+  @Test
+  void dependencies_countCallsBetweenDifferentServices() throws Exception {
+    writeShop();
+
+    assertThat(reader().dependencies(T0 - HOUR, T0 + 2 * HOUR, Deadline.NONE))
+        .isEqualTo(
+            Answer.complete(
+                List.of(
+                    new Dependency("frontend", "cart", 2),
+                    new Dependency("frontend", "payment", 1))));
+    // The first trace alone: cart's own redis call is no dependency.
+    assertThat(reader().dependencies(T0, T0 + HOUR - 1, Deadline.NONE).value())
+        .containsExactly(new Dependency("frontend", "cart", 1));
+  }
+
+  @Test
+  void aggregate_groupsByKeyword_withExactCountsErrorsAndDurationStatistics() throws Exception {
+    writeShop();
+    long start = T0;
+    long end = T0 + HOUR + 1_000_000_000L;
+
+    AggregationResult result =
+        aggregate(
+            "*",
+            start,
+            end,
+            List.of("service.name"),
+            0,
+            2,
+            Measure.of(Measure.Function.COUNT),
+            Measure.of(Measure.Function.ERRORS),
+            Measure.of(Measure.Function.RATE),
+            measure(Measure.Function.AVG, "duration"),
+            measure(Measure.Function.MIN, "duration"),
+            measure(Measure.Function.MAX, "duration"),
+            measure(Measure.Function.SUM, "duration"));
+
+    assertThat(result.total()).isEqualTo(6);
+    assertThat(result.otherCount()).isEqualTo(1); // payment, beyond size 2
+    assertThat(result.partial()).isFalse();
+    assertThat(result.groups())
+        .extracting(AggregationResult.Group::key)
+        .containsExactly(List.of("cart"), List.of("frontend"));
+    double seconds = (end - start) / 1e9;
+    assertThat(result.groups().get(0).values())
+        .containsExactly(3, 1, 3 / seconds, 85.0 * MS, 5.0 * MS, 200.0 * MS, 255.0 * MS);
+    assertThat(result.groups().get(1).values())
+        .containsExactly(2, 1, 2 / seconds, 200.0 * MS, 100.0 * MS, 300.0 * MS, 400.0 * MS);
+    assertThat(result.groups().get(0).histogram()).isEmpty();
+  }
+
+  @Test
+  void aggregate_nestedGroups_areOrderedByCountThenKey() throws Exception {
+    writeShop();
+
+    AggregationResult result =
+        aggregate(
+            "*",
+            T0,
+            T0 + 2 * HOUR,
+            List.of("service.name", "name"),
+            0,
+            10,
+            Measure.of(Measure.Function.COUNT));
+
+    assertThat(result.groups())
+        .extracting(AggregationResult.Group::key)
+        .containsExactly(
+            List.of("cart", "GetCart"),
+            List.of("frontend", "GET /cart"),
+            List.of("cart", "redis GET"),
+            List.of("payment", "Charge"));
+    assertThat(result.groups()).extracting(g -> g.values()[0]).containsExactly(2.0, 2.0, 1.0, 1.0);
+    assertThat(result.otherCount()).isZero();
+  }
+
+  @Test
+  void aggregate_dateHistogram_hasEveryBucketOfTheRange_emptyOnesIncluded() throws Exception {
+    writeShop();
+    // T0 is 04:40 UTC: hourly buckets 04:00, 05:00 (the second trace, 05:40) and 06:00 (empty).
+    long hourOfT0 = Math.floorDiv(T0, HOUR) * HOUR;
+
+    AggregationResult result =
+        aggregate(
+            "*",
+            T0,
+            T0 + 2 * HOUR,
+            List.of("service.name"),
+            HOUR,
+            10,
+            Measure.of(Measure.Function.COUNT),
+            measure(Measure.Function.MAX, "duration"));
+
+    AggregationResult.Group cart = result.groups().getFirst();
+    assertThat(cart.key()).containsExactly("cart");
+    assertThat(cart.histogram())
+        .extracting(AggregationResult.TimeBucket::startNanos)
+        .containsExactly(hourOfT0, hourOfT0 + HOUR, hourOfT0 + 2 * HOUR);
+    assertThat(cart.histogram().get(0).values()).containsExactly(2, 50.0 * MS);
+    assertThat(cart.histogram().get(1).values()).containsExactly(1, 200.0 * MS);
+    assertThat(cart.histogram().get(2).values()[0]).isZero();
+    assertThat(cart.histogram().get(2).values()[1]).isNaN(); // no durations: no maximum
+  }
+
+  @Test
+  void aggregate_percentiles_areWithinOneThousandthOfTheExactValue() throws Exception {
+    Span[] spans = new Span[100];
+    for (int i = 0; i < 100; i++) {
+      spans[i] =
+          Otlp.span(
+              TRACE_A,
+              String.format("%016x", i + 1),
+              "work",
+              T0 + i,
+              (i + 1) * MS,
+              Span.SpanKind.SPAN_KIND_INTERNAL,
+              false);
+    }
+    write(Otlp.traces("worker", spans));
+    awaitHits(Signal.TRACES, "*", 100);
+
+    AggregationResult result =
+        aggregate(
+            "service.name:worker",
+            T0,
+            T0 + DAY,
+            List.of(),
+            0,
+            1,
+            measure(Measure.Function.P50, "duration"),
+            measure(Measure.Function.P90, "duration"),
+            measure(Measure.Function.P95, "duration"),
+            measure(Measure.Function.P99, "duration"));
+
+    double[] values = result.groups().getFirst().values();
+    assertThat(values[0])
+        .isCloseTo(50.0 * MS, org.assertj.core.data.Percentage.withPercentage(0.1));
+    assertThat(values[1])
+        .isCloseTo(90.0 * MS, org.assertj.core.data.Percentage.withPercentage(0.1));
+    assertThat(values[2])
+        .isCloseTo(95.0 * MS, org.assertj.core.data.Percentage.withPercentage(0.1));
+    assertThat(values[3])
+        .isCloseTo(99.0 * MS, org.assertj.core.data.Percentage.withPercentage(0.1));
+  }
+
+  @Test
+  void aggregate_refusesWhatItCannotGroupOrMeasure() {
     assertThatThrownBy(
             () ->
-                reader()
-                    .search(new SearchRequest(Signal.LOGS, "*leading", 0, 1, 10, Optional.empty())))
-        .isInstanceOf(InvalidQueryException.class);
+                aggregate(
+                    "*", T0, T0 + 1, List.of("body"), 0, 1, Measure.of(Measure.Function.COUNT)))
+        .isInstanceOfSatisfying(
+            InvalidQueryException.class, e -> assertThat(e.code()).isEqualTo("invalid_group_by"));
+    assertThatThrownBy(
+            () ->
+                aggregate("*", T0, T0 + 1, List.of(), 0, 1, measure(Measure.Function.AVG, "name")))
+        .isInstanceOfSatisfying(
+            InvalidQueryException.class, e -> assertThat(e.code()).isEqualTo("invalid_metric"));
+    assertThatThrownBy(
+            () ->
+                aggregate(
+                    "*",
+                    0,
+                    100 * HOUR,
+                    List.of(),
+                    1_000_000_000L,
+                    1,
+                    Measure.of(Measure.Function.COUNT)))
+        .isInstanceOfSatisfying(
+            InvalidQueryException.class, e -> assertThat(e.code()).isEqualTo("too_many_buckets"));
+  }
+
+  private static io.opentelemetry.proto.metrics.v1.NumberDataPoint.Builder point(
+      long time, double value, String cpu) {
+    return io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder()
+        .setTimeUnixNano(time)
+        .setAsDouble(value)
+        .addAttributes(Otlp.attribute("cpu", cpu));
+  }
+
+  private void writeMetrics(io.opentelemetry.proto.metrics.v1.Metric... metrics) {
+    write(
+        dev.spyglass.pipeline.Metrics.of(
+            io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
+                .addResourceMetrics(
+                    io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
+                        .setResource(Otlp.service("node"))
+                        .addScopeMetrics(
+                            io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
+                                .addAllMetrics(List.of(metrics))))
+                .build(),
+            dev.spyglass.pipeline.RequestContext.EMPTY));
+  }
+
+  private MetricSeries series(String name, MetricQuery.Aggregation aggregation, String... groupBy)
+      throws java.io.IOException {
+    return reader()
+        .metricSeries(
+            new MetricQuery(
+                name,
+                "",
+                T0 - HOUR,
+                T0 + HOUR,
+                60_000_000_000L,
+                aggregation,
+                List.of(groupBy),
+                Deadline.NONE));
+  }
+
+  private static List<Double> values(MetricSeries.Series series) {
+    return series.points().stream().map(MetricSeries.Point::value).toList();
+  }
+
+  @Test
+  void metricSeries_gauges_averageMaximumLastAndCountPerStep_perGroup() throws Exception {
+    long minute = Math.floorDiv(T0, 60_000_000_000L) * 60_000_000_000L;
+    writeMetrics(
+        io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+            .setName("cpu")
+            .setGauge(
+                io.opentelemetry.proto.metrics.v1.Gauge.newBuilder()
+                    .addDataPoints(point(minute, 1, "0"))
+                    .addDataPoints(point(minute + 10_000_000_000L, 3, "0"))
+                    .addDataPoints(point(minute + 70_000_000_000L, 5, "0"))
+                    .addDataPoints(point(minute + 5_000_000_000L, 8, "1")))
+            .build());
+    awaitHits(Signal.METRICS, "*", 4);
+
+    MetricSeries byCpu = series("cpu", MetricQuery.Aggregation.AVG, "attributes.cpu");
+    assertThat(byCpu.partial()).isFalse();
+    assertThat(byCpu.series())
+        .extracting(MetricSeries.Series::labels)
+        .containsExactly(List.of("0"), List.of("1"));
+    assertThat(byCpu.series().get(0).points())
+        .containsExactly(
+            new MetricSeries.Point(minute, 2.0),
+            new MetricSeries.Point(minute + 60_000_000_000L, 5.0));
+    assertThat(values(byCpu.series().get(1))).containsExactly(8.0);
+    assertThat(values(series("cpu", MetricQuery.Aggregation.MAX).series().getFirst()))
+        .containsExactly(8.0, 5.0);
+    assertThat(values(series("cpu", MetricQuery.Aggregation.LAST).series().getFirst()))
+        .containsExactly(3.0, 5.0);
+    assertThat(values(series("cpu", MetricQuery.Aggregation.COUNT).series().getFirst()))
+        .containsExactly(3.0, 1.0);
+    assertThat(values(series("cpu", MetricQuery.Aggregation.SUM).series().getFirst()))
+        .containsExactly(12.0, 5.0);
+    assertThat(series("nothing", MetricQuery.Aggregation.AVG).series()).isEmpty();
+  }
+
+  @Test
+  void metricSeries_rateOfACumulativeCounter_handlesAReset() throws Exception {
+    long minute = Math.floorDiv(T0, 60_000_000_000L) * 60_000_000_000L;
+    io.opentelemetry.proto.metrics.v1.Sum.Builder counter =
+        io.opentelemetry.proto.metrics.v1.Sum.newBuilder()
+            .setIsMonotonic(true)
+            .setAggregationTemporality(
+                io.opentelemetry.proto.metrics.v1.AggregationTemporality
+                    .AGGREGATION_TEMPORALITY_CUMULATIVE);
+    double[] values = {10, 40, 5, 35}; // the process restarted between 40 and 5
+    for (int i = 0; i < values.length; i++) {
+      counter.addDataPoints(point(minute + i * 30_000_000_000L, values[i], "0"));
+    }
+    writeMetrics(
+        io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+            .setName("requests")
+            .setSum(counter)
+            .build());
+    awaitHits(Signal.METRICS, "*", 4);
+
+    // First minute: 10 → 40 is 30 more; second: the reset counts 5, then 30 more.
+    assertThat(values(series("requests", MetricQuery.Aggregation.RATE).series().getFirst()))
+        .containsExactly(30 / 60.0, 35 / 60.0);
+  }
+
+  @Test
+  void metricSeries_histogramPercentiles_interpolateWithinTheBucket() throws Exception {
+    writeMetrics(
+        io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+            .setName("latency")
+            .setHistogram(
+                io.opentelemetry.proto.metrics.v1.Histogram.newBuilder()
+                    .setAggregationTemporality(
+                        io.opentelemetry.proto.metrics.v1.AggregationTemporality
+                            .AGGREGATION_TEMPORALITY_DELTA)
+                    .addDataPoints(
+                        io.opentelemetry.proto.metrics.v1.HistogramDataPoint.newBuilder()
+                            .setTimeUnixNano(T0)
+                            .setCount(10)
+                            .setSum(500)
+                            .addAllExplicitBounds(List.of(10.0, 100.0))
+                            .addAllBucketCounts(List.of(2L, 6L, 2L))))
+            .build());
+    awaitHits(Signal.METRICS, "*", 1);
+
+    assertThat(values(series("latency", MetricQuery.Aggregation.P50).series().getFirst()))
+        .containsExactly(55.0);
+    assertThat(values(series("latency", MetricQuery.Aggregation.AVG).series().getFirst()))
+        .containsExactly(50.0);
+  }
+
+  @Test
+  void metricSeries_refusesAGroupThatIsNoLabel() {
+    assertThatThrownBy(() -> series("cpu", MetricQuery.Aggregation.AVG, "body"))
+        .isInstanceOfSatisfying(
+            InvalidQueryException.class, e -> assertThat(e.code()).isEqualTo("invalid_group_by"));
+  }
+
+  @Test
+  void export_pagesThroughEveryMatch_newestFirst_once() throws Exception {
+    LogRecord[] records = new LogRecord[25];
+    for (int i = 0; i < records.length; i++) {
+      records[i] =
+          Otlp.log(T0 + (i % 3) * DAY + i, SeverityNumber.SEVERITY_NUMBER_INFO, "line " + i);
+    }
+    write(Otlp.logs("svc", records));
+    awaitHits(Signal.LOGS, "*", 25);
+
+    List<Long> seen = new ArrayList<>();
+    ExportRequest request =
+        new ExportRequest(
+            Signal.LOGS, "body:line", T0, T0 + 3 * DAY, 10, Optional.empty(), Deadline.NONE);
+    int pages = 0;
+    while (true) {
+      ExportPage page = reader().export(request);
+      pages++;
+      assertThat(page.partial()).isFalse();
+      page.records().forEach(r -> seen.add(r.timestampNanos()));
+      if (page.next().isEmpty() || pages > 10) {
+        break;
+      }
+      request = request.next(page, Deadline.NONE);
+    }
+    assertThat(pages).isEqualTo(3);
+    assertThat(seen)
+        .hasSize(25)
+        .doesNotHaveDuplicates()
+        .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+  }
+
+  @Test
+  void search_highlightsTheBodyWordsTheQueryMatched_asTheIndexAnalysesThem() throws Exception {
+    write(
+        Otlp.logs(
+            "svc", Otlp.log(T0, SeverityNumber.SEVERITY_NUMBER_ERROR, "Connection RESET by peer")));
+    awaitHits(Signal.LOGS, "*", 1);
+
+    SearchResult result =
+        reader()
+            .search(
+                SearchRequest.of(Signal.LOGS, "body:reset AND service.name:svc", T0, T0, 10)
+                    .withHighlight(true));
+    assertThat(result.hits().getFirst().highlights())
+        .containsExactly(Map.entry("body", "Connection <em>RESET</em> by peer"));
+    assertThat(
+            reader()
+                .search(SearchRequest.of(Signal.LOGS, "body:reset", T0, T0, 10))
+                .hits()
+                .getFirst()
+                .highlights())
+        .isEmpty();
+    assertThat(
+            reader()
+                .search(
+                    SearchRequest.of(Signal.LOGS, "body:reset", T0, T0, 10).withCountTotal(false))
+                .total())
+        .isEqualTo(-1);
+  }
+
+  @Test
+  void everyRead_pastItsDeadline_answersPartial() throws Exception {
+    writeShop();
+    write(Otlp.logs("frontend", Otlp.log(T0, SeverityNumber.SEVERITY_NUMBER_INFO, "hello")));
+    write(Otlp.gauge("node", "cpu", T0, 0.5));
+    awaitHits(Signal.LOGS, "*", 1);
+    awaitHits(Signal.METRICS, "*", 1);
+    Deadline passed = new Deadline(System.nanoTime() - 1);
+    long end = T0 + DAY;
+
+    assertThat(
+            reader()
+                .search(SearchRequest.of(Signal.TRACES, "*", T0, end, 10).withDeadline(passed))
+                .partial())
+        .isTrue();
+    assertThat(reader().trace(new TraceRequest(TRACE_A, T0, end, 10, true, passed)).partial())
+        .isTrue();
+    assertThat(reader().services(Signal.TRACES, T0, end, passed).partial()).isTrue();
+    assertThat(reader().operations("cart", T0, end, passed).partial()).isTrue();
+    assertThat(reader().dependencies(T0, end, passed).partial()).isTrue();
+    assertThat(
+            reader()
+                .aggregate(
+                    new AggregationRequest(
+                        Signal.TRACES,
+                        "*",
+                        T0,
+                        end,
+                        List.of(),
+                        0,
+                        List.of(Measure.of(Measure.Function.COUNT)),
+                        1,
+                        passed))
+                .partial())
+        .isTrue();
+    assertThat(
+            reader()
+                .metricSeries(
+                    new MetricQuery(
+                        "cpu",
+                        "",
+                        T0,
+                        end,
+                        60_000_000_000L,
+                        MetricQuery.Aggregation.AVG,
+                        List.of(),
+                        passed))
+                .partial())
+        .isTrue();
+    Optional<Cursor> after = Optional.of(new Cursor(T0 + 5, 0, 0));
+    ExportPage page =
+        reader().export(new ExportRequest(Signal.LOGS, "*", 0, end, 10, after, passed));
+    assertThat(page.partial()).isTrue();
+    assertThat(page.records()).isEmpty();
+    assertThat(page.next()).isEqualTo(after);
+    // And with time to spare, the same reads are complete.
+    Deadline later = Deadline.after(Duration.ofMinutes(1));
+    assertThat(reader().services(Signal.TRACES, T0, end, later).partial()).isFalse();
+    assertThat(
+            reader()
+                .search(SearchRequest.of(Signal.TRACES, "*", T0, end, 10).withDeadline(later))
+                .hits())
+        .hasSize(6);
   }
 }

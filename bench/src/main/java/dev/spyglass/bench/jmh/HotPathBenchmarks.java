@@ -5,7 +5,7 @@ import dev.spyglass.bench.data.LoghubCorpus;
 import dev.spyglass.bench.data.Timeline;
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.otlp.OtlpJson;
-import dev.spyglass.storage.StoreIndexing;
+import dev.spyglass.storage.embedded.StoreIndexing;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

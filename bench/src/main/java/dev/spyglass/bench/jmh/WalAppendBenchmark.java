@@ -5,7 +5,7 @@ import dev.spyglass.bench.data.LogGenerator;
 import dev.spyglass.bench.data.LoghubCorpus;
 import dev.spyglass.bench.data.Timeline;
 import dev.spyglass.pipeline.Signal;
-import dev.spyglass.storage.WalAppender;
+import dev.spyglass.storage.embedded.WalAppender;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,26 +2,23 @@ package dev.spyglass.exporter.otlp;
 
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.component.ComponentSettings;
+import dev.spyglass.pipeline.component.ExporterCounts;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
-import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
 
 /**
  * The Collector's exporter metrics — {@code otelcol_exporter_sent_*}, {@code …_send_failed_*},
- * {@code …_enqueue_failed_*} for spans, metric points and log records, {@code
- * otelcol_exporter_queue_size} and {@code …_queue_capacity} — plus {@code
+ * {@code …_enqueue_failed_*} for spans, metric points and log records ({@link ExporterCounts}),
+ * {@code otelcol_exporter_queue_size} and {@code …_queue_capacity} — plus {@code
  * spyglass_exporter_send_duration} (seconds per attempt, by outcome).
  */
 final class ExporterTelemetry {
-  private final Map<Signal, LongCounter> sent = new EnumMap<>(Signal.class);
-  private final Map<Signal, LongCounter> sendFailed = new EnumMap<>(Signal.class);
-  private final Map<Signal, LongCounter> enqueueFailed = new EnumMap<>(Signal.class);
+  private final ExporterCounts counts;
   private final DoubleHistogram sendDuration;
   private final Meter meter;
   private final Attributes exporter;
@@ -29,28 +26,8 @@ final class ExporterTelemetry {
 
   ExporterTelemetry(ComponentSettings settings) {
     meter = settings.meter();
-    exporter = Attributes.of(AttributeKey.stringKey("exporter"), settings.id().toString());
-    for (Signal signal : Signal.values()) {
-      String item = signal.itemName();
-      sent.put(
-          signal,
-          meter
-              .counterBuilder("otelcol_exporter_sent_" + item)
-              .setDescription("Items the endpoint took")
-              .build());
-      sendFailed.put(
-          signal,
-          meter
-              .counterBuilder("otelcol_exporter_send_failed_" + item)
-              .setDescription("Items dropped: refused by the endpoint, or retries exhausted")
-              .build());
-      enqueueFailed.put(
-          signal,
-          meter
-              .counterBuilder("otelcol_exporter_enqueue_failed_" + item)
-              .setDescription("Items refused because the sending queue was full")
-              .build());
-    }
+    counts = ExporterCounts.create(settings);
+    exporter = counts.attributes();
     sendDuration =
         meter
             .histogramBuilder("spyglass_exporter_send_duration")
@@ -83,15 +60,15 @@ final class ExporterTelemetry {
   }
 
   void sent(Signal signal, long items) {
-    add(sent, signal, items);
+    counts.sent(signal, items);
   }
 
   void sendFailed(Signal signal, long items) {
-    add(sendFailed, signal, items);
+    counts.sendFailed(signal, items);
   }
 
   void enqueueFailed(Signal signal, long items) {
-    add(enqueueFailed, signal, items);
+    counts.enqueueFailed(signal, items);
   }
 
   void attempt(Outcome outcome, long nanos) {
@@ -102,11 +79,5 @@ final class ExporterTelemetry {
           case Outcome.Refused r -> "refused";
         };
     sendDuration.record(nanos / 1e9, byOutcome.get(name));
-  }
-
-  private void add(Map<Signal, LongCounter> counters, Signal signal, long items) {
-    if (items > 0) {
-      counters.get(signal).add(items, exporter);
-    }
   }
 }

@@ -12,4 +12,12 @@ public interface ComponentConfig {
    * InvalidConfigException} naming the offending key.
    */
   default void validate() {}
+
+  /**
+   * The other components this configuration names; the service checks that each exists, is of the
+   * named type and will run, before it starts anything. None by default.
+   */
+  default java.util.List<ComponentReference> references() {
+    return java.util.List.of();
+  }
 }

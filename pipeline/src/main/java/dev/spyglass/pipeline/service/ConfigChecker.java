@@ -4,6 +4,7 @@ import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.component.ComponentFactory;
 import dev.spyglass.pipeline.component.ComponentId;
 import dev.spyglass.pipeline.component.ComponentKind;
+import dev.spyglass.pipeline.component.ComponentReference;
 import dev.spyglass.pipeline.component.ConnectorFactory;
 import dev.spyglass.pipeline.component.ExporterFactory;
 import dev.spyglass.pipeline.component.InvalidConfigException;
@@ -43,6 +44,61 @@ final class ConfigChecker {
     }
     pipelines.forEach(this::checkPipeline);
     checkConnectors(pipelines);
+    checkReferences(pipelines);
+  }
+
+  /** What a component's configuration names must exist, be of the right type, and run. */
+  private void checkReferences(Map<PipelineId, PipelineConfig> pipelines) {
+    for (ComponentKind kind : ComponentKind.values()) {
+      config
+          .components(kind)
+          .forEach(
+              (id, component) -> {
+                for (ComponentReference reference : component.references()) {
+                  List<Object> path =
+                      new java.util.ArrayList<>(List.of(kind.section(), id.toString()));
+                  path.addAll(reference.path());
+                  checkReference(reference, List.copyOf(path), pipelines);
+                }
+              });
+    }
+  }
+
+  private void checkReference(
+      ComponentReference reference, List<Object> path, Map<PipelineId, PipelineConfig> pipelines) {
+    ComponentFactory<?> factory = requireDefined(reference.kind(), reference.id(), path);
+    if (!reference.factoryType().isInstance(factory)) {
+      throw new InvalidConfigException(
+          path,
+          "'"
+              + reference.id()
+              + "' is a "
+              + reference.id().type()
+              + " "
+              + reference.kind().singular()
+              + ", not "
+              + reference.what());
+    }
+    boolean runs =
+        switch (reference.kind()) {
+          case EXTENSION -> config.service().extensions().contains(reference.id());
+          case EXPORTER ->
+              pipelines.values().stream().anyMatch(p -> p.exporters().contains(reference.id()));
+          case RECEIVER ->
+              pipelines.values().stream().anyMatch(p -> p.receivers().contains(reference.id()));
+          default -> true;
+        };
+    if (!runs) {
+      throw new InvalidConfigException(
+          path,
+          reference.kind().singular()
+              + " '"
+              + reference.id()
+              + "' never starts: "
+              + (reference.kind() == ComponentKind.EXTENSION
+                  ? "list it in service.extensions"
+                  : "use it in a pipeline"));
+    }
   }
 
   /** A connector must be the exporter of some pipeline and the receiver of another. */

@@ -1,11 +1,66 @@
 package dev.spyglass.server.api;
 
 import dev.spyglass.pipeline.component.ComponentConfig;
+import dev.spyglass.pipeline.component.ComponentId;
+import dev.spyglass.pipeline.component.ComponentKind;
+import dev.spyglass.pipeline.component.ComponentReference;
 import dev.spyglass.pipeline.component.Endpoint;
+import dev.spyglass.pipeline.component.InvalidConfigException;
+import dev.spyglass.storage.StorageFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Configuration of the {@code api} extension.
  *
  * @param endpoint where the HTTP API listens; default {@code 127.0.0.1:8686}
+ * @param storage the id of the store exporter the query API reads ({@code spyglass}, {@code
+ *     spyglass/primary}); empty (the default) reads the exporter {@code spyglass} if there is one
+ * @param queryTimeout how long one read may run before it answers with what it found, flagged
+ *     {@code partial}; default 10 s, at least 1 ms. HTTP requests time out 5 s after it
  */
-public record ApiConfig(Endpoint endpoint) implements ComponentConfig {}
+public record ApiConfig(Endpoint endpoint, String storage, Duration queryTimeout)
+    implements ComponentConfig {
+  /** The store read when {@code storage} is not set, if it exists. */
+  static final ComponentId DEFAULT_STORAGE = ComponentId.of("spyglass");
+
+  /** The defaults with another endpoint. */
+  public ApiConfig(Endpoint endpoint) {
+    this(endpoint, "", Duration.ofSeconds(10));
+  }
+
+  @Override
+  public void validate() {
+    if (queryTimeout.compareTo(Duration.ofMillis(1)) < 0) {
+      throw new InvalidConfigException("query_timeout", "must be at least 1ms");
+    }
+    if (!storage.isBlank()) {
+      try {
+        ComponentId.parse(storage);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException("storage", e.getMessage());
+      }
+    }
+  }
+
+  /** The store exporter named by {@code storage}; empty when it is not set. */
+  Optional<ComponentId> storageId() {
+    return storage.isBlank() ? Optional.empty() : Optional.of(ComponentId.parse(storage));
+  }
+
+  @Override
+  public List<ComponentReference> references() {
+    return storageId()
+        .map(
+            id ->
+                List.of(
+                    new ComponentReference(
+                        "storage",
+                        ComponentKind.EXPORTER,
+                        id,
+                        StorageFactory.class,
+                        "a store exporter (such as spyglass)")))
+        .orElse(List.of());
+  }
+}

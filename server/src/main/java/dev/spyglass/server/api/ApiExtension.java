@@ -7,15 +7,15 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import dev.spyglass.pipeline.component.ComponentId;
 import dev.spyglass.pipeline.component.ComponentSettings;
-import dev.spyglass.pipeline.component.Exporter;
 import dev.spyglass.pipeline.component.Extension;
 import dev.spyglass.pipeline.component.Health;
 import dev.spyglass.pipeline.component.Host;
 import dev.spyglass.query.QueryApi;
 import dev.spyglass.server.telemetry.SelfTelemetry;
-import dev.spyglass.storage.StoreHolder;
-import dev.spyglass.storage.TelemetryStore;
+import dev.spyglass.storage.StorageComponent;
+import dev.spyglass.storage.StorageProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +44,11 @@ final class ApiExtension implements Extension {
   @Override
   public void start(Host host) {
     ServerBuilder builder = Server.builder();
-    QueryApi.addTo(builder, () -> store(host));
+    ComponentId storageId = config.storageId().orElse(ApiConfig.DEFAULT_STORAGE);
+    QueryApi.addTo(
+        builder,
+        () -> storage(host, storageId).map(StorageComponent::reader),
+        config.queryTimeout());
     builder
         .http(config.endpoint().socketAddress())
         // Long query strings reach the query guard and get a JSON 400, not a dropped socket.
@@ -54,7 +58,10 @@ final class ApiExtension implements Extension {
         .service(get("/readyz"), (ctx, req) -> readiness(host.readiness()))
         .service(
             Route.builder().path("/api/v1/admin/snapshots").methods(HttpMethod.POST).build(),
-            new SnapshotService(host))
+            new SnapshotService(host, storageId))
+        // Above the query deadline, so a slow read answers with its partial JSON, never with the
+        // HTTP server's own plain-text timeout.
+        .requestTimeout(config.queryTimeout().plusSeconds(5))
         .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2));
     selfTelemetry.ifPresent(
         telemetry -> builder.service(get("/metrics"), (ctx, req) -> prometheusText(telemetry)));
@@ -87,18 +94,11 @@ final class ApiExtension implements Extension {
         HttpStatus.OK, MediaType.parse(SelfTelemetry.CONTENT_TYPE), text.toByteArray());
   }
 
-  /** The first store among the exporters, once it is open. */
-  private static Optional<TelemetryStore> store(Host host) {
-    for (Exporter exporter : host.exporters().values()) {
-      if (exporter instanceof StoreHolder holder) {
-        try {
-          return Optional.of(holder.store());
-        } catch (IllegalStateException notOpenYet) {
-          return Optional.empty();
-        }
-      }
-    }
-    return Optional.empty();
+  /** The configured store, once its exporter has opened it. */
+  static Optional<StorageComponent> storage(Host host, ComponentId id) {
+    return host.exporters().get(id) instanceof StorageProvider provider
+        ? provider.storage()
+        : Optional.empty();
   }
 
   /** The port the API listens on (useful when configured with port 0). */

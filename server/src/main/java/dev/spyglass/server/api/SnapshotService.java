@@ -8,27 +8,31 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.spyglass.pipeline.component.ComponentId;
-import dev.spyglass.pipeline.component.Exporter;
 import dev.spyglass.pipeline.component.Host;
-import dev.spyglass.storage.Snapshots;
-import dev.spyglass.storage.StoreHolder;
+import dev.spyglass.storage.StorageComponent;
+import dev.spyglass.storage.embedded.Snapshots;
+import dev.spyglass.storage.embedded.TelemetryStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /api/v1/admin/snapshots} with {@code {"path": "/abs/dir"}} (and {@code "exporter"}
- * when there are several stores): writes a consistent copy of the running store into the directory,
- * which must be absent or empty. What {@code ./spyglass snapshot create} calls.
+ * for a store other than the API's own): writes a consistent copy of the running store into the
+ * directory, which must be absent or empty. What {@code ./spyglass snapshot create} calls.
  */
 final class SnapshotService implements HttpService {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Host host;
+  private final ComponentId storage;
 
-  SnapshotService(Host host) {
+  /** Snapshots of {@code storage} unless a request names another store exporter. */
+  SnapshotService(Host host, ComponentId storage) {
     this.host = host;
+    this.storage = storage;
   }
 
   @Override
@@ -61,14 +65,14 @@ final class SnapshotService implements HttpService {
       return ApiErrors.of(
           HttpStatus.BAD_REQUEST, "relative_path", "the path must be absolute: " + target);
     }
-    StoreHolder store;
+    TelemetryStore store;
     try {
       store = store(request.path("exporter").asText(""));
     } catch (IllegalArgumentException e) {
       return ApiErrors.of(HttpStatus.NOT_FOUND, "no_store", e.getMessage());
     }
     try {
-      Snapshots.Snapshot snapshot = store.store().snapshot(target);
+      Snapshots.Snapshot snapshot = store.snapshot(target);
       Map<String, Object> answer = new LinkedHashMap<>();
       answer.put("path", snapshot.path().toString());
       answer.put("partitions", snapshot.partitions());
@@ -80,27 +84,23 @@ final class SnapshotService implements HttpService {
     }
   }
 
-  private StoreHolder store(String exporter) {
-    Map<ComponentId, StoreHolder> stores = new LinkedHashMap<>();
-    for (Map.Entry<ComponentId, Exporter> entry : host.exporters().entrySet()) {
-      if (entry.getValue() instanceof StoreHolder holder) {
-        stores.put(entry.getKey(), holder);
-      }
+  /** The embedded store of the named exporter, or of the API's store. */
+  private TelemetryStore store(String exporter) {
+    ComponentId id;
+    try {
+      id = exporter.isBlank() ? storage : ComponentId.parse(exporter);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("exporter: " + e.getMessage());
     }
-    if (!exporter.isEmpty()) {
-      StoreHolder named = stores.get(ComponentId.parse(exporter));
-      if (named == null) {
-        throw new IllegalArgumentException(
-            "no store exporter '" + exporter + "'; stores: " + stores.keySet());
-      }
-      return named;
-    }
-    if (stores.size() != 1) {
+    Optional<StorageComponent> found = ApiExtension.storage(host, id);
+    if (found.isEmpty()) {
       throw new IllegalArgumentException(
-          stores.isEmpty()
-              ? "no pipeline exports to a store (exporter 'spyglass')"
-              : "several stores " + stores.keySet() + ": name one with \"exporter\"");
+          "no open store exporter '" + id + "' (exporters: " + host.exporters().keySet() + ")");
     }
-    return stores.values().iterator().next();
+    if (!(found.get() instanceof TelemetryStore embedded)) {
+      throw new IllegalArgumentException(
+          "'" + id + "' is not the embedded store; snapshots are the embedded store's");
+    }
+    return embedded;
   }
 }

@@ -3,15 +3,12 @@ package dev.spyglass.server.debug;
 import com.google.protobuf.TextFormat;
 import dev.spyglass.pipeline.Logs;
 import dev.spyglass.pipeline.Metrics;
-import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.Telemetry;
 import dev.spyglass.pipeline.Traces;
 import dev.spyglass.pipeline.component.ComponentSettings;
 import dev.spyglass.pipeline.component.Exporter;
+import dev.spyglass.pipeline.component.ExporterCounts;
 import dev.spyglass.server.debug.DebugExporterConfig.Verbosity;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
@@ -24,10 +21,8 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -48,8 +43,7 @@ final class DebugExporter implements Exporter {
   private final int samplingInitial;
   private final int samplingThereafter;
   private final LongSupplier nanoClock;
-  private final Map<Signal, LongCounter> sent = new EnumMap<>(Signal.class);
-  private final Attributes attributes;
+  private final ExporterCounts counts;
   private long windowStart;
   private long inWindow;
 
@@ -60,25 +54,12 @@ final class DebugExporter implements Exporter {
     this.samplingThereafter = config.samplingThereafter();
     this.nanoClock = nanoClock;
     this.windowStart = nanoClock.getAsLong();
-    this.attributes = Attributes.of(AttributeKey.stringKey("exporter"), settings.id().toString());
-    sent.put(Signal.TRACES, counter(settings, "otelcol_exporter_sent_spans", "{span}"));
-    sent.put(
-        Signal.METRICS, counter(settings, "otelcol_exporter_sent_metric_points", "{datapoint}"));
-    sent.put(Signal.LOGS, counter(settings, "otelcol_exporter_sent_log_records", "{record}"));
-  }
-
-  private static LongCounter counter(ComponentSettings settings, String name, String unit) {
-    return settings
-        .meter()
-        .counterBuilder(name)
-        .setUnit(unit)
-        .setDescription("Items successfully exported")
-        .build();
+    this.counts = ExporterCounts.create(settings);
   }
 
   @Override
   public CompletableFuture<Void> consume(Telemetry batch) {
-    sent.get(batch.signal()).add(batch.itemCount(), attributes);
+    counts.sent(batch.signal(), batch.itemCount());
     if (sampled()) {
       switch (batch) {
         case Traces traces -> writeTraces(traces);

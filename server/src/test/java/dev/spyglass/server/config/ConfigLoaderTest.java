@@ -13,6 +13,7 @@ import dev.spyglass.server.api.ApiConfig;
 import dev.spyglass.server.api.ApiExtensionFactory;
 import dev.spyglass.server.debug.DebugExporterConfig;
 import dev.spyglass.server.debug.DebugExporterFactory;
+import dev.spyglass.storage.embedded.SpyglassExporterFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +28,7 @@ class ConfigLoaderTest {
       new TestFactories()
           .register(Factories.builder())
           .exporter(new DebugExporterFactory())
+          .exporter(new SpyglassExporterFactory())
           .extension(new ApiExtensionFactory())
           .build();
   private final ConfigLoader loader = ConfigLoader.create(factories, ENV::get);
@@ -213,5 +215,45 @@ class ConfigLoaderTest {
   void everyKnownComponentId_roundTrips() {
     assertThat(List.of("otlp", "otlp/2", "otlp/with-dash"))
         .allSatisfy(id -> assertThat(ComponentId.parse(id).toString()).isEqualTo(id));
+  }
+
+  private static String withApiStorage(String yaml, String storage) {
+    return yaml.replace(
+        "    endpoint: 127.0.0.1:${env:API_PORT}\n",
+        "    endpoint: 127.0.0.1:${env:API_PORT}\n    storage: " + storage + "\n");
+  }
+
+  @Test
+  void apiStorage_mustNameAStoreExporterThatRuns_orTheLineIsNamed() {
+    assertError(withApiStorage(VALID, "spyglass/main"))
+        .hasMessage(
+            "test.yaml:14:14: extensions.api.storage: exporter 'spyglass/main' is not defined in"
+                + " the 'exporters' section (defined: [debug, testexp])");
+    assertError(withApiStorage(VALID, "debug"))
+        .hasMessage(
+            "test.yaml:14:14: extensions.api.storage: 'debug' is a debug exporter, not a store"
+                + " exporter (such as spyglass)");
+    String unused = VALID.replace("  testexp:\n", "  testexp:\n  spyglass/main: {}\n");
+    assertError(withApiStorage(unused, "spyglass/main"))
+        .hasMessage(
+            "test.yaml:15:14: extensions.api.storage: exporter 'spyglass/main' never starts: use"
+                + " it in a pipeline");
+    String used =
+        unused.replace("exporters: [debug, testexp]", "exporters: [debug, spyglass/main]");
+    assertThat(loader.parse(withApiStorage(used, "spyglass/main"), "test.yaml").extensions())
+        .containsValue(
+            new ApiConfig(
+                new Endpoint("127.0.0.1", 9999),
+                "spyglass/main",
+                java.time.Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void apiQueryTimeout_isADuration_ofAtLeastOneMillisecond() {
+    assertError(
+            VALID.replace(
+                "    endpoint: 127.0.0.1:${env:API_PORT}\n",
+                "    endpoint: 127.0.0.1:${env:API_PORT}\n    query_timeout: 0s\n"))
+        .hasMessage("test.yaml:14:20: extensions.api.query_timeout: must be at least 1ms");
   }
 }

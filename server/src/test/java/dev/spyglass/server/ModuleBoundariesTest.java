@@ -1,0 +1,71 @@
+package dev.spyglass.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module boundaries of DESIGN §1, checked on the compiled classes of every module the server is
+ * built from: the engine stays inside its store, the query side sees the storage contract only, and
+ * the pipeline's component modules never import each other.
+ */
+class ModuleBoundariesTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.spyglass");
+  }
+
+  @Test
+  void lucene_isUsedByTheEmbeddedStoreAlone() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.spyglass.storage.embedded..", "dev.spyglass.bench..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.lucene..")
+        .because("the query side sees the storage contract only (docs/adr/0012)")
+        .check(classes);
+  }
+
+  @Test
+  void theQueryApi_readsThroughTheStorageContract_notAnEngine() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.spyglass.query..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.spyglass.storage.embedded..")
+        .because("a second backend must be a new module, not a change to the API")
+        .check(classes);
+  }
+
+  @Test
+  void receiversProcessorsExportersAndStorage_neverImportEachOther() {
+    String[] modules = {
+      "dev.spyglass.receiver..",
+      "dev.spyglass.processor..",
+      "dev.spyglass.exporter..",
+      "dev.spyglass.storage.."
+    };
+    for (String module : modules) {
+      String[] others =
+          java.util.Arrays.stream(modules).filter(m -> !m.equals(module)).toArray(String[]::new);
+      noClasses()
+          .that()
+          .resideInAPackage(module)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(others)
+          .check(classes);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.spyglass.storage;
+
+import dev.spyglass.pipeline.TelemetryConsumer;
+import dev.spyglass.pipeline.component.Health;
+
+/**
+ * A store, as zipkin's {@code StorageComponent}: a write side, a read side and its health. The
+ * embedded Lucene store is one; an OpenSearch cluster is another. Nothing outside an implementation
+ * sees its engine.
+ */
+public interface StorageComponent {
+
+  /**
+   * Takes batches; a batch's future completes once it is durable (acknowledged), or fails with a
+   * retryable or permanent error.
+   */
+  TelemetryConsumer consumer();
+
+  /** Reads what was written (within the store's refresh interval). */
+  TelemetryReader reader();
+
+  /** Ready to read and write; otherwise why not. */
+  Health check();
+}

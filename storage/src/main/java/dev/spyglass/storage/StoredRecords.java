@@ -1,0 +1,121 @@
+package dev.spyglass.storage;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import dev.spyglass.pipeline.Signal;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+
+/**
+ * The stored form of one record: a one-record {@code Export*ServiceRequest} holding the record with
+ * its resource and scope (docs/adr/0005). Written and read here only, so every store keeps the same
+ * lossless bytes.
+ */
+public final class StoredRecords {
+  private StoredRecords() {}
+
+  /** The one-record request of a log record. */
+  public static ExportLogsServiceRequest request(RecordOrigin origin, LogRecord log) {
+    return ExportLogsServiceRequest.newBuilder()
+        .addResourceLogs(
+            ResourceLogs.newBuilder()
+                .setResource(origin.resource())
+                .setSchemaUrl(origin.resourceSchemaUrl())
+                .addScopeLogs(
+                    ScopeLogs.newBuilder()
+                        .setScope(origin.scope())
+                        .setSchemaUrl(origin.scopeSchemaUrl())
+                        .addLogRecords(log)))
+        .build();
+  }
+
+  /** The one-record request of a span. */
+  public static ExportTraceServiceRequest request(RecordOrigin origin, Span span) {
+    return ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(
+            ResourceSpans.newBuilder()
+                .setResource(origin.resource())
+                .setSchemaUrl(origin.resourceSchemaUrl())
+                .addScopeSpans(
+                    ScopeSpans.newBuilder()
+                        .setScope(origin.scope())
+                        .setSchemaUrl(origin.scopeSchemaUrl())
+                        .addSpans(span)))
+        .build();
+  }
+
+  /** The one-record request of a metric holding one data point. */
+  public static ExportMetricsServiceRequest request(RecordOrigin origin, Metric metric) {
+    return ExportMetricsServiceRequest.newBuilder()
+        .addResourceMetrics(
+            ResourceMetrics.newBuilder()
+                .setResource(origin.resource())
+                .setSchemaUrl(origin.resourceSchemaUrl())
+                .addScopeMetrics(
+                    ScopeMetrics.newBuilder()
+                        .setScope(origin.scope())
+                        .setSchemaUrl(origin.scopeSchemaUrl())
+                        .addMetrics(metric)))
+        .build();
+  }
+
+  static Message request(StoredRecord record) {
+    return switch (record) {
+      case StoredLog log -> request(log.origin(), log.log());
+      case StoredSpan span -> request(span.origin(), span.span());
+      case StoredPoint point -> request(point.origin(), point.metric());
+    };
+  }
+
+  /**
+   * Decodes stored bytes of {@code signal}.
+   *
+   * @throws IllegalStateException if they are not a one-record request: the store is damaged
+   */
+  public static StoredRecord decode(Signal signal, byte[] source, Cursor cursor) {
+    try {
+      return switch (signal) {
+        case LOGS -> {
+          ResourceLogs r = ExportLogsServiceRequest.parseFrom(source).getResourceLogs(0);
+          ScopeLogs s = r.getScopeLogs(0);
+          yield new StoredLog(
+              origin(r.getResource(), r.getSchemaUrl(), s), s.getLogRecords(0), cursor);
+        }
+        case TRACES -> {
+          ResourceSpans r = ExportTraceServiceRequest.parseFrom(source).getResourceSpans(0);
+          ScopeSpans s = r.getScopeSpans(0);
+          yield new StoredSpan(
+              new RecordOrigin(r.getResource(), r.getSchemaUrl(), s.getScope(), s.getSchemaUrl()),
+              s.getSpans(0),
+              cursor);
+        }
+        case METRICS -> {
+          ResourceMetrics r = ExportMetricsServiceRequest.parseFrom(source).getResourceMetrics(0);
+          ScopeMetrics s = r.getScopeMetrics(0);
+          yield new StoredPoint(
+              new RecordOrigin(r.getResource(), r.getSchemaUrl(), s.getScope(), s.getSchemaUrl()),
+              s.getMetrics(0),
+              cursor);
+        }
+      };
+    } catch (InvalidProtocolBufferException | IndexOutOfBoundsException e) {
+      throw new IllegalStateException(
+          "a stored " + signal.configName() + " record does not decode", e);
+    }
+  }
+
+  private static RecordOrigin origin(
+      io.opentelemetry.proto.resource.v1.Resource resource, String schemaUrl, ScopeLogs scope) {
+    return new RecordOrigin(resource, schemaUrl, scope.getScope(), scope.getSchemaUrl());
+  }
+}

@@ -1,0 +1,38 @@
+package dev.spyglass.storage.embedded;
+
+import dev.spyglass.storage.InvalidQueryException;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.QueryVisitor;
+
+/** What a query looks for in a field, for highlighting matched terms. */
+final class QueryTerms {
+  private QueryTerms() {}
+
+  /**
+   * The analysed terms a query (Lucene syntax) matches in {@code field} (e.g. {@code body}); empty
+   * for queries without terms there. Parses leniently: what a store accepts is its own rule.
+   *
+   * @throws InvalidQueryException if the query cannot be parsed
+   */
+  static Set<String> of(String query, String field) {
+    Set<String> terms = new TreeSet<>();
+    QueryParsing.parse(query, true)
+        .visit(
+            new QueryVisitor() {
+              @Override
+              public boolean acceptField(String name) {
+                return name.equals(field);
+              }
+
+              @Override
+              public void consumeTerms(org.apache.lucene.search.Query query, Term... matched) {
+                for (Term term : matched) {
+                  terms.add(term.text());
+                }
+              }
+            });
+    return terms;
+  }
+}

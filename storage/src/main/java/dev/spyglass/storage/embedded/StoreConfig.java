@@ -1,0 +1,126 @@
+package dev.spyglass.storage.embedded;
+
+import dev.spyglass.pipeline.component.ComponentConfig;
+import dev.spyglass.pipeline.component.InvalidConfigException;
+import java.time.Duration;
+
+/**
+ * Configuration of the {@code spyglass} exporter, the embedded store (docs/adr/0005).
+ *
+ * @param path the data directory; default {@code ./spyglass-data}
+ * @param durability {@code fsync} (default): acknowledge only what is on disk; {@code none}:
+ *     acknowledge what was written, which a power failure (not a crash) can lose
+ * @param refreshInterval how soon new data becomes searchable; default 1s
+ * @param commitInterval how often indexes are committed and the WAL trimmed; default 10s
+ * @param partitionDuration the time window of one partition; default 24h
+ * @param walSegmentSize bytes per write-ahead log segment; default 64 MiB
+ * @param retention how long, or how much, data is kept
+ * @param limits caps on what one record may put into the index
+ * @param backpressure when writes are refused (retryable) instead of filling memory or disk
+ * @param query what queries may do
+ */
+public record StoreConfig(
+    String path,
+    Durability durability,
+    Duration refreshInterval,
+    Duration commitInterval,
+    Duration partitionDuration,
+    long walSegmentSize,
+    Retention retention,
+    Limits limits,
+    Backpressure backpressure,
+    Query query)
+    implements ComponentConfig {
+
+  /** Whether acknowledgement waits for fsync. */
+  public enum Durability {
+    FSYNC,
+    NONE
+  }
+
+  /**
+   * @param maxAge partitions whose window ended longer ago are deleted; 0 keeps everything
+   * @param maxSize the oldest partitions are deleted while the indexes exceed this many bytes; 0
+   *     for no limit
+   */
+  public record Retention(Duration maxAge, long maxSize) {}
+
+  /**
+   * @param maxIndexedAttributes attributes indexed per record (and per resource); default 128
+   * @param maxIndexedValueLength longer attribute values are not indexed; default 4096
+   */
+  public record Limits(int maxIndexedAttributes, int maxIndexedValueLength) {}
+
+  /** The default attribute caps. */
+  public static final Limits DEFAULT_LIMITS = new Limits(128, 4096);
+
+  /**
+   * @param maxIndexingLag bytes of acknowledged requests not yet indexed before writes are refused;
+   *     default 256 MiB
+   * @param minFreeDisk free bytes on the data volume under which writes are refused; default 512
+   *     MiB
+   */
+  public record Backpressure(long maxIndexingLag, long minFreeDisk) {}
+
+  /**
+   * @param allowLeadingWildcard allow {@code *error}-style terms, which scan every term of a field;
+   *     default false
+   */
+  public record Query(boolean allowLeadingWildcard) {
+    /** Leading wildcards refused. */
+    public static final Query DEFAULT = new Query(false);
+  }
+
+  /** The defaults described above. */
+  public static StoreConfig defaults() {
+    return new StoreConfig(
+        "./spyglass-data",
+        Durability.FSYNC,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(10),
+        Duration.ofHours(24),
+        64L << 20,
+        new Retention(Duration.ZERO, 0),
+        DEFAULT_LIMITS,
+        new Backpressure(256L << 20, 512L << 20),
+        StoreConfig.Query.DEFAULT);
+  }
+
+  @Override
+  public void validate() {
+    if (path == null || path.isBlank()) {
+      throw new InvalidConfigException("path", "must name a directory");
+    }
+    positive("refresh_interval", refreshInterval);
+    positive("commit_interval", commitInterval);
+    if (partitionDuration.compareTo(Duration.ofMinutes(1)) < 0) {
+      throw new InvalidConfigException("partition_duration", "must be at least 1m");
+    }
+    if (walSegmentSize < (1 << 20)) {
+      throw new InvalidConfigException("wal_segment_size", "must be at least 1048576 bytes");
+    }
+    if (retention.maxAge().isNegative()) {
+      throw new InvalidConfigException("retention.max_age", "must not be negative");
+    }
+    if (retention.maxSize() < 0) {
+      throw new InvalidConfigException("retention.max_size", "must not be negative");
+    }
+    if (limits.maxIndexedAttributes() < 0) {
+      throw new InvalidConfigException("limits.max_indexed_attributes", "must not be negative");
+    }
+    if (limits.maxIndexedValueLength() < 1 || limits.maxIndexedValueLength() > 8000) {
+      throw new InvalidConfigException(
+          "limits.max_indexed_value_length", "must be between 1 and 8000");
+    }
+    if (backpressure.maxIndexingLag() < (1 << 20)) {
+      throw new InvalidConfigException(
+          "backpressure.max_indexing_lag", "must be at least 1048576 bytes");
+    }
+  }
+
+  private static void positive(String key, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new InvalidConfigException(key, "must be positive");
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.spyglass.storage.embedded;
+
+import com.google.protobuf.Message;
+import dev.spyglass.pipeline.Signal;
+import java.util.Optional;
+
+/**
+ * One record of the write-ahead log: an OTLP export request as it was acknowledged.
+ *
+ * @param lsn the record's position: the global byte offset of its frame
+ * @param end the position just after its frame (the next record's LSN)
+ * @param signal which {@code Export*ServiceRequest} {@code request} holds
+ * @param receivedAtNanos when Spyglass took it, Unix epoch ns; the timestamp of records that carry
+ *     none, so that replay puts them in the same partition
+ * @param request the protobuf bytes of the request
+ * @param decoded the request as it arrived, while it is still in memory (live appends), so that the
+ *     indexer need not decode {@code request} again; empty for records read back from disk
+ */
+record WalRecord(
+    long lsn,
+    long end,
+    Signal signal,
+    long receivedAtNanos,
+    byte[] request,
+    Optional<Message> decoded) {
+
+  /** A record read back from disk. */
+  WalRecord(long lsn, long end, Signal signal, long receivedAtNanos, byte[] request) {
+    this(lsn, end, signal, receivedAtNanos, request, Optional.empty());
+  }
+}
