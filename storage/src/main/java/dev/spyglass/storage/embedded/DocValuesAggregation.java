@@ -2,6 +2,7 @@ package dev.spyglass.storage.embedded;
 
 import dev.spyglass.storage.AggregationRequest;
 import dev.spyglass.storage.AggregationResult;
+import dev.spyglass.storage.Deadline;
 import dev.spyglass.storage.InvalidQueryException;
 import dev.spyglass.storage.Measure;
 import java.io.IOException;
@@ -150,7 +151,7 @@ final class DocValuesAggregation {
         request.measures().stream().anyMatch(m -> m.function() == Measure.Function.ERRORS);
   }
 
-  void visit(LeafReader segment, DocIdSetIterator matches) throws IOException {
+  void visit(LeafReader segment, DocIdSetIterator matches, Deadline deadline) throws IOException {
     List<String> groupBy = request.groupBy();
     long interval = request.intervalNanos();
     SortedSetDocValues[] keys = new SortedSetDocValues[groupBy.size()];
@@ -167,9 +168,11 @@ final class DocValuesAggregation {
     SortedSetDocValues status = needErrors ? DocValues.getSortedSet(segment, "status.code") : null;
     long errorOrd = status == null ? -1 : status.lookupTerm(new BytesRef("error"));
     Map<String, Double> values = new HashMap<>();
+    int visited = 0;
     for (int doc = matches.nextDoc();
         doc != DocIdSetIterator.NO_MORE_DOCS;
         doc = matches.nextDoc()) {
+      TimedSearcher.checkEvery(++visited, deadline);
       List<String> key = new ArrayList<>(keys.length);
       for (int i = 0; i < keys.length; i++) {
         if (keys[i].advanceExact(doc)) {

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.DocValuesSkipper;
 import org.apache.lucene.index.ExitableDirectoryReader;
+import org.apache.lucene.index.FilterLeafReader;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SortedSetDocValues;
@@ -44,10 +45,14 @@ final class DocValuesReads {
     Query of(String query, long startNanos, long endNanos);
   }
 
-  /** Receives the matching documents of one segment. */
+  /**
+   * Receives the matching documents of one segment. {@code segment} is the segment's own reader,
+   * without the deadline checks of {@link TimedSearcher}'s (they would cost on every doc-values
+   * call): a visitor reading many documents calls {@link TimedSearcher#checkEvery} itself.
+   */
   @FunctionalInterface
   interface SegmentVisitor {
-    void visit(LeafReader segment, DocIdSetIterator matches) throws IOException;
+    void visit(LeafReader segment, DocIdSetIterator matches, Deadline deadline) throws IOException;
   }
 
   private final PartitionSet partitions;
@@ -68,7 +73,7 @@ final class DocValuesReads {
         partial = true;
         break;
       }
-      try (TimedSearcher timed = TimedSearcher.open(partition, deadline)) {
+      try (TimedSearcher timed = TimedSearcher.open(partition, deadline, inRange)) {
         IndexSearcher searcher = timed.searcher();
         Weight weight = null;
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
@@ -90,9 +95,11 @@ final class DocValuesReads {
           }
           LongBitSet seen = new LongBitSet(names.getValueCount());
           DocIdSetIterator matches = scorer.iterator();
+          int visited = 0;
           for (int doc = matches.nextDoc();
               doc != DocIdSetIterator.NO_MORE_DOCS;
               doc = matches.nextDoc()) {
+            TimedSearcher.checkEvery(++visited, deadline);
             if (names.advanceExact(doc)) {
               seen.set(names.nextOrd());
             }
@@ -125,7 +132,7 @@ final class DocValuesReads {
             startNanos,
             endNanos,
             deadline,
-            (segment, matches) -> {
+            (segment, matches, until) -> {
               SortedSetDocValues names = DocValues.getSortedSet(segment, "name");
               SortedSetDocValues kinds = DocValues.getSortedSet(segment, "kind");
               if (names.getValueCount() == 0) {
@@ -133,9 +140,11 @@ final class DocValuesReads {
               }
               // Per name, the kinds seen as bits (a handful of kinds; the last bit: no kind).
               long[] kindsOfName = new long[Math.toIntExact(names.getValueCount())];
+              int visited = 0;
               for (int doc = matches.nextDoc();
                   doc != DocIdSetIterator.NO_MORE_DOCS;
                   doc = matches.nextDoc()) {
+                TimedSearcher.checkEvery(++visited, until);
                 if (names.advanceExact(doc)) {
                   int kind = kinds.advanceExact(doc) ? (int) Math.min(kinds.nextOrd(), 62) : 63;
                   kindsOfName[(int) names.nextOrd()] |= 1L << kind;
@@ -189,14 +198,14 @@ final class DocValuesReads {
       if (deadline.expired()) {
         return true;
       }
-      try (TimedSearcher timed = TimedSearcher.open(partition, deadline)) {
+      try (TimedSearcher timed = TimedSearcher.open(partition, deadline, query)) {
         IndexSearcher searcher = timed.searcher();
         Weight weight =
             searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
           Scorer scorer = weight.scorer(leaf);
           if (scorer != null) {
-            visitor.visit(leaf.reader(), scorer.iterator());
+            visitor.visit(FilterLeafReader.unwrap(leaf.reader()), scorer.iterator(), deadline);
           }
         }
       } catch (ExitableDirectoryReader.ExitingReaderException e) {

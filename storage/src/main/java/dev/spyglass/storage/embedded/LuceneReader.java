@@ -84,10 +84,11 @@ final class LuceneReader implements TelemetryReader {
 
   @Override
   public SearchResult search(SearchRequest request) throws IOException {
+    Query parsed = QueryParsing.parse(request.query(), leadingWildcard);
     Page page =
         page(
             request.signal(),
-            matching(request.query(), request.startNanos(), request.endNanos()),
+            and(parsed, timeRange(request.startNanos(), request.endNanos())),
             request.startNanos(),
             request.endNanos(),
             request.limit(),
@@ -97,7 +98,7 @@ final class LuceneReader implements TelemetryReader {
             request.deadline());
     Set<String> bodyTerms =
         request.highlight() && request.signal() == Signal.LOGS
-            ? QueryTerms.of(request.query(), "body")
+            ? QueryTerms.of(parsed, "body")
             : Set.of();
     List<SearchHit> hits = new ArrayList<>(page.records().size());
     for (StoredRecord record : page.records()) {
@@ -298,7 +299,7 @@ final class LuceneReader implements TelemetryReader {
         partial = true;
         break;
       }
-      try (TimedSearcher timed = TimedSearcher.open(partition, deadline)) {
+      try (TimedSearcher timed = TimedSearcher.open(partition, deadline, query)) {
         IndexSearcher searcher = timed.searcher();
         if (countTotal) {
           total += searcher.count(query);

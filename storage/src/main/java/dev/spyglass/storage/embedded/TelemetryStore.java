@@ -1,5 +1,6 @@
 package dev.spyglass.storage.embedded;
 
+import com.google.protobuf.Message;
 import dev.spyglass.pipeline.RetryableException;
 import dev.spyglass.pipeline.Telemetry;
 import dev.spyglass.pipeline.TelemetryConsumer;
@@ -29,6 +30,9 @@ import org.slf4j.Logger;
  * indexes had not committed, so nothing acknowledged is lost across a crash.
  */
 public final class TelemetryStore implements StorageComponent, Closeable {
+  /** Up to this much unindexed data, the indexer is handed requests as decoded messages. */
+  static final long IN_MEMORY_LAG = 4L << 20;
+
   private final StoreConfig config;
   private final Logger log;
   private final LongSupplier clock;
@@ -170,8 +174,11 @@ public final class TelemetryStore implements StorageComponent, Closeable {
               "free disk space is under backpressure.min_free_disk", Duration.ofSeconds(5)));
     }
     byte[] request = batch.request().toByteArray();
-    pendingBytes.addAndGet(request.length);
-    return wal.append(batch.signal(), clock.getAsLong(), request, batch.request())
+    long pending = pendingBytes.addAndGet(request.length);
+    // The indexer maps the message itself while it keeps up; behind, it decodes the bytes again, so
+    // that a lagging indexer queues compact bytes, not decoded messages several times their size.
+    Message decoded = pending <= IN_MEMORY_LAG ? batch.request() : null;
+    return wal.append(batch.signal(), clock.getAsLong(), request, decoded)
         .handle(
             (record, failure) -> {
               if (failure != null) {
