@@ -1,8 +1,12 @@
 package dev.spyglass.exporter.otlp;
 
+import dev.spyglass.exporter.filestorage.FileStorageFactory;
 import dev.spyglass.pipeline.component.ComponentConfig;
+import dev.spyglass.pipeline.component.ComponentKind;
+import dev.spyglass.pipeline.component.ComponentReference;
 import dev.spyglass.pipeline.component.InvalidConfigException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** What the {@code otlp} and {@code otlphttp} exporters' configurations share. */
@@ -20,6 +24,26 @@ public sealed interface ClientSettings extends ComponentConfig
   RetrySettings retryOnFailure();
 
   QueueSettings sendingQueue();
+
+  /** The {@code file_storage} extension a disk queue names, checked before anything starts. */
+  @Override
+  default List<ComponentReference> references() {
+    if (!sendingQueue().enabled()) {
+      return List.of();
+    }
+    return sendingQueue()
+        .storageId()
+        .map(
+            id ->
+                List.of(
+                    new ComponentReference(
+                        "sending_queue.storage",
+                        ComponentKind.EXTENSION,
+                        id,
+                        FileStorageFactory.class,
+                        "a file_storage extension")))
+        .orElse(List.of());
+  }
 
   /** Checks what both exporters share. */
   default void validateShared() {

@@ -70,13 +70,12 @@ final class ConfigChecker {
     if (!reference.factoryType().isInstance(factory)) {
       throw new InvalidConfigException(
           path,
-          "'"
+          reference.kind().singular()
+              + " '"
               + reference.id()
-              + "' is a "
+              + "' (type "
               + reference.id().type()
-              + " "
-              + reference.kind().singular()
-              + ", not "
+              + ") is not "
               + reference.what());
     }
     boolean runs =

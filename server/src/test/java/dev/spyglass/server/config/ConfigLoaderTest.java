@@ -3,6 +3,8 @@ package dev.spyglass.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spyglass.exporter.filestorage.FileStorageFactory;
+import dev.spyglass.exporter.otlp.OtlpExporterFactory;
 import dev.spyglass.pipeline.component.ComponentId;
 import dev.spyglass.pipeline.component.Endpoint;
 import dev.spyglass.pipeline.service.Config;
@@ -29,6 +31,8 @@ class ConfigLoaderTest {
           .register(Factories.builder())
           .exporter(new DebugExporterFactory())
           .exporter(new SpyglassExporterFactory())
+          .exporter(new OtlpExporterFactory())
+          .extension(new FileStorageFactory())
           .extension(new ApiExtensionFactory())
           .build();
   private final ConfigLoader loader = ConfigLoader.create(factories, ENV::get);
@@ -231,7 +235,7 @@ class ConfigLoaderTest {
                 + " the 'exporters' section (defined: [debug, testexp])");
     assertError(withApiStorage(VALID, "debug"))
         .hasMessage(
-            "test.yaml:14:14: extensions.api.storage: 'debug' is a debug exporter, not a store"
+            "test.yaml:14:14: extensions.api.storage: exporter 'debug' (type debug) is not a store"
                 + " exporter (such as spyglass)");
     String unused = VALID.replace("  testexp:\n", "  testexp:\n  spyglass/main: {}\n");
     assertError(withApiStorage(unused, "spyglass/main"))
@@ -255,5 +259,25 @@ class ConfigLoaderTest {
                 "    endpoint: 127.0.0.1:${env:API_PORT}\n",
                 "    endpoint: 127.0.0.1:${env:API_PORT}\n    query_timeout: 0s\n"))
         .hasMessage("test.yaml:14:20: extensions.api.query_timeout: must be at least 1ms");
+  }
+
+  @Test
+  void aDiskSendingQueue_mustNameAFileStorageExtensionThatRuns() {
+    String withQueue =
+        VALID.replace(
+            "  testexp:\n",
+            "  testexp:\n  otlp/central:\n    endpoint: 127.0.0.1:4317\n"
+                + "    sending_queue: { storage: file_storage }\n");
+    assertError(withQueue)
+        .hasMessage(
+            "test.yaml:13:31: exporters.otlp/central.sending_queue.storage: extension"
+                + " 'file_storage' is not defined in the 'extensions' section (defined: [api])");
+    String defined = withQueue.replace("extensions:\n", "extensions:\n  file_storage: {}\n");
+    assertError(defined)
+        .hasMessageContaining(
+            "exporters.otlp/central.sending_queue.storage: extension 'file_storage' never starts:"
+                + " list it in service.extensions");
+    assertError(withQueue.replace("storage: file_storage", "storage: api"))
+        .hasMessageContaining("extension 'api' (type api) is not a file_storage extension");
   }
 }
