@@ -49,6 +49,9 @@ final class ApiExtension implements Extension {
         builder,
         () -> storage(host, storageId).map(StorageComponent::reader),
         config.queryTimeout());
+    if (!WebUi.addTo(builder)) {
+      settings.logger().warn("this build has no web UI (module ui); the API is served alone");
+    }
     builder
         .http(config.endpoint().socketAddress())
         // Long query strings reach the query guard and get a JSON 400, not a dropped socket.
