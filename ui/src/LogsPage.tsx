@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, get, type AggregateResult, type LogRecord, type SearchResult } from "./api";
 import { Histogram, type VolumeSeries } from "./Histogram";
+import { QueryInput } from "./QueryInput";
 import { COLOURS, LEVELS, level, type Level } from "./severity";
 import { useUrlState } from "./url";
 
@@ -145,13 +146,7 @@ export function LogsPage() {
           setParams({ q: draft });
         }}
       >
-        <input
-          name="q"
-          aria-label="Query"
-          placeholder='e.g. body:"connection reset" AND severity_number:>=17'
-          value={draft}
-          onInput={(e) => setDraft(e.currentTarget.value)}
-        />
+        <QueryInput value={draft} onInput={setDraft} range={range} />
         <select
           aria-label="Time range"
           value={params.get("start") ? "" : params.get("range") ?? "1h"}

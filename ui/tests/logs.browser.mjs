@@ -76,8 +76,21 @@ try {
   await page.locator("[data-testid=total]").waitFor();
   assert.equal(await page.locator("input[name=q]").inputValue(), q);
 
-  // Keyboard: type a query and press Enter.
-  await page.locator("input[name=q]").fill("service.name:cart");
+  // Keyboard and autocomplete: a field name from /api/v1/fields, then one of its values, then Enter.
+  const input = page.locator("input[name=q]");
+  await input.fill("");
+  await input.pressSequentially("servi");
+  await page.locator("[role=option]", { hasText: "service.name" }).first().waitFor();
+  assert.equal(await page.locator("[role=option][aria-selected=true]").textContent(), "service.name");
+  await page.keyboard.press("Enter");
+  assert.equal(await input.inputValue(), "service.name:");
+  await page.locator("[role=option]", { hasText: "service.name:checkout" }).waitFor();
+  await input.pressSequentially("ca");
+  await page.locator("[role=option]", { hasText: "service.name:cart" }).waitFor();
+  assert.deepEqual(await page.locator("[role=option]").allTextContents(), ["service.name:cart"]);
+  await page.screenshot({ path: `${shots}/logs-autocomplete.png`, fullPage: true });
+  await page.keyboard.press("Tab");
+  assert.equal(await input.inputValue(), "service.name:cart");
   await page.keyboard.press("Enter");
   await page.waitForURL(/service\.name%3Acart/);
   await page.locator("li.log").first().waitFor();
