@@ -89,10 +89,11 @@ final class WalFormat {
     if (length < PAYLOAD_PREFIX || length > MAX_PAYLOAD) {
       return new Corrupt(-1, "impossible frame length " + length);
     }
-    byte[] payload = new byte[length];
-    int read = in.readNBytes(payload, 0, length);
-    if (read < length) {
-      return new Incomplete(HEADER + read);
+    // Read, not allocated up front: a torn or corrupt header may claim up to 1 GiB that is not
+    // there, and recovery must not run out of memory over it.
+    byte[] payload = in.readNBytes(length);
+    if (payload.length < length) {
+      return new Incomplete(HEADER + payload.length);
     }
     CRC32C crc = new CRC32C();
     crc.update(payload);

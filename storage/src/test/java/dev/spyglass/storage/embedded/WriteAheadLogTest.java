@@ -213,6 +213,15 @@ class WriteAheadLogTest {
    * and keep accepting appends.
    */
   @Test
+  void aTornHeaderClaimingAGigabyte_isReadAsIncomplete_withoutAllocatingIt() throws Exception {
+    // The test JVM has a 1 GiB heap: allocating what the header claims would run out of memory.
+    java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(WalFormat.HEADER + 10);
+    frame.putInt(WalFormat.MAX_PAYLOAD - 1).putInt(0x12345678);
+    WalFormat.Read read = WalFormat.read(new java.io.ByteArrayInputStream(frame.array()), 0);
+    assertThat(read).isEqualTo(new WalFormat.Incomplete(WalFormat.HEADER + 10));
+  }
+
+  @Test
   void randomTornTails_neverLoseAcknowledgedRecords() throws Exception {
     long seed = Long.getLong("tests.seed", System.nanoTime());
     Random random = new Random(seed);
