@@ -201,8 +201,17 @@ class ForwardingTest {
           refused++;
         }
       }
-      // What an operator sees on A's /metrics: a full queue and the batches it refused.
-      String metrics = SpyglassProcess.get(aApi, "/metrics").body();
+      // What an operator sees on A's /metrics: a full queue, the batches it refused, and the
+      // senders retrying (once their first attempt at the absent B has come back).
+      java.util.regex.Pattern retried =
+          java.util.regex.Pattern.compile(
+              "spyglass_exporter_send_duration_seconds_count\\{exporter=\"otlp/b\",[^}]*outcome=\"retry\"");
+      String metrics =
+          await()
+              .atMost(Duration.ofSeconds(15))
+              .until(
+                  () -> SpyglassProcess.get(aApi, "/metrics").body(),
+                  body -> retried.matcher(body).find());
       assertThat(metrics)
           .contains("otelcol_exporter_queue_size{exporter=\"otlp/b\"")
           .containsPattern("otelcol_exporter_queue_size\\{exporter=\"otlp/b\"[^}]*\\} 8")
