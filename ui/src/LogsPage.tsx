@@ -1,26 +1,13 @@
-import { useEffect, useState } from "preact/hooks";
-import { ApiError, get, type AggregateResult, type LogRecord, type SearchResult } from "./api";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ApiError, get, SendDataHint, type AggregateResult, type LogRecord, type SearchResult } from "./api";
+import { timestamp } from "./format";
 import { Histogram, type VolumeSeries } from "./Histogram";
 import { QueryInput } from "./QueryInput";
+import { term } from "./red";
+import { href, Link } from "./router";
 import { COLOURS, LEVELS, level, type Level } from "./severity";
+import { absolute, TimePicker, timeRange } from "./time";
 import { useUrlState } from "./url";
-
-const RANGES: Record<string, string> = {
-  "15m": "Last 15 minutes",
-  "1h": "Last hour",
-  "6h": "Last 6 hours",
-  "24h": "Last 24 hours",
-  "7d": "Last 7 days",
-};
-
-/** The time range of the URL: a relative one ({@code range=1h}) or an absolute one (start/end). */
-function timeRange(params: URLSearchParams): { start: string; end: string } {
-  const start = params.get("start");
-  const end = params.get("end");
-  if (start && end) return { start, end };
-  const range = params.get("range") ?? "1h";
-  return { start: `now-${RANGES[range] ? range : "1h"}`, end: "now" };
-}
 
 interface Loaded {
   result: SearchResult<LogRecord>;
@@ -56,14 +43,65 @@ function bodyText(body: unknown): string {
   return typeof body === "string" ? body : JSON.stringify(body);
 }
 
-function LogRow(props: { record: LogRecord }) {
+/** A record's identity in a list: records do not have ids, but their time, origin and body tell them apart. */
+function key(r: LogRecord): string {
+  return `${r.timestamp}|${r["service.name"] ?? ""}|${r.span_id ?? ""}|${bodyText(r.body)}`;
+}
+
+/**
+ * The lines around a record from the same service (and host, when the resource names one),
+ * whatever the query: the ten before it and the ten after.
+ */
+function LogContext(props: { record: LogRecord }) {
+  const r = props.record;
+  const [lines, setLines] = useState<LogRecord[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    const same = [`service.name:${term(r["service.name"] ?? "")}`];
+    const host = r.resource["host.name"];
+    if (typeof host === "string") same.push(`resource.host.name:${term(host)}`);
+    const q = same.join(" AND ");
+    const at = Date.parse(r.timestamp);
+    Promise.all([
+      get<SearchResult<LogRecord>>("/api/v1/logs/search", { q, start: new Date(at - 86_400_000).toISOString(), end: r.timestamp, limit: "11" }),
+      get<SearchResult<LogRecord>>("/api/v1/logs/search", { q, start: r.timestamp, end: new Date(at + 86_400_000).toISOString(), limit: "11", sort: "oldest" }),
+    ])
+      .then(([before, after]) => {
+        const seen = new Set<string>();
+        const all = [...before.hits.reverse(), ...after.hits].filter((x) => !seen.has(key(x)) && seen.add(key(x)));
+        setLines(all);
+      })
+      .catch((e: unknown) => setError(e instanceof ApiError ? e : new ApiError(0, "error", String(e))));
+  }, [key(r)]);
+  if (error) return <p class="error" role="alert">{error.message}</p>;
+  if (!lines) return <p class="loading">Loading context…</p>;
+  return (
+    <ol class="log-context" aria-label="log context">
+      {lines.map((line) => {
+        const lvl = level(line.severity_number);
+        return (
+          <li class={key(line) === key(r) ? "this-record" : ""}>
+            <time>{timestamp(line.timestamp)}</time>{" "}
+            <span class="level" style={{ color: COLOURS[lvl] }}>
+              {line.severity_text || lvl}
+            </span>{" "}
+            {bodyText(line.body)}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function LogRow(props: { record: LogRecord; fresh?: boolean }) {
   const [open, setOpen] = useState(false);
+  const [context, setContext] = useState(false);
   const r = props.record;
   const lvl = level(r.severity_number);
   return (
-    <li class="log" data-severity={lvl}>
+    <li class={`log${props.fresh ? " fresh" : ""}`} data-severity={lvl}>
       <button class="log-line" aria-expanded={open} onClick={() => setOpen(!open)}>
-        <time>{r.timestamp.replace("T", " ").replace("Z", "")}</time>
+        <time>{timestamp(r.timestamp)}</time>
         <span class="level" style={{ color: COLOURS[lvl] }}>
           {r.severity_text || lvl}
         </span>
@@ -75,12 +113,28 @@ function LogRow(props: { record: LogRecord }) {
       {open && (
         <div class="log-detail">
           <pre class="body-full">{bodyText(r.body)}</pre>
-          {r.trace_id && (
-            <p>
-              trace <a href={`/api/v1/traces/${r.trace_id}`}>{r.trace_id}</a>
-              {r.span_id && <> · span {r.span_id}</>}
-            </p>
-          )}
+          <p class="facts">
+            {r.trace_id && (
+              <>
+                <Link href={href(["traces", r.trace_id], { span: r.span_id })} class="trace-link">
+                  trace {r.trace_id}
+                </Link>
+                {r.span_id && <> · span {r.span_id}</>} ·{" "}
+              </>
+            )}
+            {r["service.name"] && (
+              <>
+                <Link href={href(["services", r["service.name"]])} class="service-link">
+                  {r["service.name"]} health
+                </Link>{" "}
+                ·{" "}
+              </>
+            )}
+            <button type="button" class="link-button" aria-pressed={context} onClick={() => setContext(!context)}>
+              {context ? "hide context" : "show context"}
+            </button>
+          </p>
+          {context && <LogContext record={r} />}
           <h4>Attributes</h4>
           <pre>{JSON.stringify(r.attributes, null, 2)}</pre>
           <h4>Resource</h4>
@@ -93,15 +147,56 @@ function LogRow(props: { record: LogRecord }) {
   );
 }
 
+const TAIL_EVERY_MS = 2000;
+const TAIL_KEEP = 500;
+
+/**
+ * Live tail: every two seconds, the records of the query that arrived since the newest shown,
+ * oldest first, put on top; the list keeps the newest 500.
+ */
+function useLiveTail(on: boolean, q: string, newest: LogRecord | undefined) {
+  const [fresh, setFresh] = useState<LogRecord[]>([]);
+  const since = useRef<LogRecord | undefined>(newest);
+  useEffect(() => {
+    setFresh([]);
+    since.current = newest;
+    if (!on) return;
+    let current = true;
+    const seen = new Set<string>(newest ? [key(newest)] : []);
+    const poll = async () => {
+      const start = since.current?.timestamp ?? new Date(Date.now() - 60_000).toISOString();
+      try {
+        const answer = await get<SearchResult<LogRecord>>("/api/v1/logs/search", { q, start, end: "now+1m", limit: "200", sort: "oldest" });
+        const added = answer.hits.filter((r) => !seen.has(key(r)));
+        if (!current || added.length === 0) return;
+        added.forEach((r) => seen.add(key(r)));
+        since.current = added[added.length - 1];
+        setFresh((shown) => [...added.reverse(), ...shown].slice(0, TAIL_KEEP));
+      } catch {
+        // The next poll tries again; the page shows what it has.
+      }
+    };
+    const timer = setInterval(poll, TAIL_EVERY_MS);
+    poll();
+    return () => {
+      current = false;
+      clearInterval(timer);
+    };
+  }, [on, q, newest && key(newest)]);
+  return fresh;
+}
+
 /** The logs explorer: a query, a time range, the volume by severity and the newest matches. */
 export function LogsPage() {
   const [params, setParams] = useUrlState();
   const q = params.get("q") ?? "";
   const range = timeRange(params);
+  const live = params.get("live") === "1";
   const [draft, setDraft] = useState(q);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(true);
+  const fresh = useLiveTail(live, q, loaded?.result.hits[0]);
 
   useEffect(() => setDraft(q), [q]);
   useEffect(() => {
@@ -130,12 +225,7 @@ export function LogsPage() {
     };
   }, [q, range.start, range.end]);
 
-  const zoom = (from: number, to: number) =>
-    setParams({
-      range: "",
-      start: new Date(from * 1000).toISOString(),
-      end: new Date(to * 1000).toISOString(),
-    });
+  const zoom = (from: number, to: number) => setParams(absolute(from, to));
 
   return (
     <main class="logs">
@@ -147,17 +237,11 @@ export function LogsPage() {
         }}
       >
         <QueryInput value={draft} onInput={setDraft} range={range} />
-        <select
-          aria-label="Time range"
-          value={params.get("start") ? "" : params.get("range") ?? "1h"}
-          onChange={(e) => setParams({ range: e.currentTarget.value, start: "", end: "" })}
-        >
-          {params.get("start") && <option value="">{`${range.start} → ${range.end}`}</option>}
-          {Object.entries(RANGES).map(([value, label]) => (
-            <option value={value}>{label}</option>
-          ))}
-        </select>
+        <TimePicker params={params} set={setParams} />
         <button type="submit">Search</button>
+        <button type="button" aria-pressed={live} class={live ? "live on" : "live"} onClick={() => setParams({ live: live ? "" : "1" })}>
+          {live ? "● Live" : "Live tail"}
+        </button>
       </form>
       {error && (
         <p class="error" role="alert">
@@ -171,22 +255,25 @@ export function LogsPage() {
             {loaded.result.total === 1 ? "record" : "records"}
             {loaded.result.partial && " (partial: the query ran past its deadline)"} ·{" "}
             {loaded.result.took_ms} ms
+            {live && (
+              <>
+                {" "}
+                · live: <span data-testid="live-count">{fresh.length}</span> new
+              </>
+            )}
           </p>
           {loaded.volume.times.length > 0 && (
             <Histogram times={loaded.volume.times} series={loaded.volume.series} onZoom={zoom} />
           )}
-          {loaded.result.hits.length === 0 ? (
-            <div class="empty">
-              <p>No log records match in this time range.</p>
-              <p>
-                To send some, point an OpenTelemetry SDK here:{" "}
-                <code>OTEL_EXPORTER_OTLP_ENDPOINT=http://{location.hostname}:4318 OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf</code>
-              </p>
-            </div>
+          {loaded.result.hits.length === 0 && fresh.length === 0 ? (
+            <SendDataHint what="log records match" />
           ) : (
             <ol class="log-list">
+              {fresh.map((record) => (
+                <LogRow key={key(record)} record={record} fresh />
+              ))}
               {loaded.result.hits.map((record) => (
-                <LogRow record={record} />
+                <LogRow key={key(record)} record={record} />
               ))}
             </ol>
           )}

@@ -1,42 +1,8 @@
-// The logs explorer in a real browser (Debian's chromium driven by playwright-core), against a
-// running Spyglass that the calling test has fed: node tests/logs.browser.mjs BASE_URL SHOTS_DIR
-// Exits 0 when every check passed; prints what failed otherwise.
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+// The logs explorer: search, histogram, record details, URL state, autocomplete, empty and error
+// states, live tail and log context. Run by tests/run.mjs.
 import assert from "node:assert/strict";
 
-const [base, shots] = process.argv.slice(2);
-mkdirSync(shots, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
-const problems = [];
-try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  // The browser also logs every HTTP error as a console error; those are judged by status below.
-  page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
-      problems.push(`console error: ${m.text()}`);
-    }
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
-  const expectedStatus = new Map(); // url part -> status a check provokes on purpose
-  page.on("response", (r) => {
-    const allowed = [...expectedStatus].some(([part, status]) => r.url().includes(part) && r.status() === status);
-    if (r.status() >= 400 && !allowed) problems.push(`HTTP ${r.status()} for ${r.url()}`);
-  });
-  const api = (path) => page.evaluate((p) => fetch(p).then((r) => r.json()), path);
-
+export default async function logs({ base, page, api, shot, expectedStatus, facts }) {
   // A word search finds the seeded line, its words marked, its level coloured.
   const q = 'body:"connection reset"';
   await page.goto(`${base}/logs?q=${encodeURIComponent(q)}&range=1h`);
@@ -61,15 +27,26 @@ try {
   // bucket at either edge when a minute turned between them.
   assert.deepEqual(plotted.filter((c) => c > 0), apiCounts.filter((c) => c > 0));
   assert.ok(await page.locator(".histogram canvas").count() >= 1, "the chart is drawn");
-  await page.screenshot({ path: `${shots}/logs-search.png`, fullPage: true });
+  await shot(`logs-search`);
 
   // A record opens to its attributes, resource and scope; its trace id is a link.
   await first.locator("button.log-line").click();
   const detail = first.locator(".log-detail");
   assert.match(await detail.textContent(), /"http\.method": "POST"/);
   assert.match(await detail.textContent(), /"service\.name": "checkout"/);
-  assert.equal(await detail.locator("a").first().getAttribute("href"), `/api/v1/traces/${search.hits[0].trace_id}`);
-  await page.screenshot({ path: `${shots}/logs-record.png`, fullPage: true });
+  assert.equal(
+    await detail.locator("a.trace-link").getAttribute("href"),
+    `/traces/${search.hits[0].trace_id}?span=${search.hits[0].span_id}`,
+  );
+  await shot(`logs-record`);
+
+  // Log context: the lines around it from the same service, whatever the query matched.
+  await detail.locator("button", { hasText: "show context" }).click();
+  const context = detail.locator(".log-context li");
+  await context.filter({ hasText: "payment ok" }).waitFor();
+  assert.match(await detail.locator(".log-context .this-record").textContent(), /Connection reset by peer/);
+  assert.ok(!(await detail.locator(".log-context").textContent()).includes("cart is slow"), "another service's lines stay out");
+  await shot(`logs-context`);
 
   // The state is in the URL: a reload, and a deep link, show the same search.
   await page.reload();
@@ -88,39 +65,58 @@ try {
   await input.pressSequentially("ca");
   await page.locator("[role=option]", { hasText: "service.name:cart" }).waitFor();
   assert.deepEqual(await page.locator("[role=option]").allTextContents(), ["service.name:cart"]);
-  await page.screenshot({ path: `${shots}/logs-autocomplete.png`, fullPage: true });
+  await shot(`logs-autocomplete`);
   await page.keyboard.press("Tab");
   assert.equal(await input.inputValue(), "service.name:cart");
   await page.keyboard.press("Enter");
   await page.waitForURL(/service\.name%3Acart/);
-  await page.locator("li.log").first().waitFor();
-  assert.equal(await page.locator("li.log .service").first().textContent(), "cart");
+  await page.locator("[data-testid=total]", { hasText: /^2$/ }).waitFor();
+  assert.deepEqual([...new Set(await page.locator("li.log .service").allTextContents())], ["cart"]);
+
+  // Live tail: a record sent after the page loaded shows on top without a reload.
+  await page.goto(`${base}/logs?q=${encodeURIComponent("service.name:cart")}&live=1`);
+  await page.locator("[data-testid=live-count]").waitFor();
+  const word = `tailed${Date.now()}`;
+  const sent = await fetch(`${facts.otlp}/v1/logs`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: "service.name", value: { stringValue: "cart" } }] },
+          scopeLogs: [
+            {
+              logRecords: [
+                { timeUnixNano: `${Date.now()}000000`, severityNumber: 9, severityText: "INFO", body: { stringValue: `${word} arrived` } },
+              ],
+            },
+          ],
+        },
+      ],
+    }),
+  });
+  assert.equal(sent.status, 200);
+  await page.locator("li.log.fresh", { hasText: word }).waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator("[data-testid=live-count]").textContent(), "1");
+  assert.match(await page.locator("li.log").first().textContent(), new RegExp(word));
+  await shot(`logs-live`);
 
   // Nothing found: the page says how to send data.
   await page.goto(`${base}/logs?q=${encodeURIComponent("body:nosuchwordanywhere")}`);
   await page.locator(".empty").waitFor();
   assert.match(await page.locator(".empty").textContent(), /OTEL_EXPORTER_OTLP_ENDPOINT/);
-  await page.screenshot({ path: `${shots}/logs-empty.png`, fullPage: true });
+  await shot(`logs-empty`);
 
   // A query the API refuses: its message, not a blank page.
   expectedStatus.set("/api/v1/logs/", 400);
   await page.goto(`${base}/logs?q=${encodeURIComponent("body:(unclosed")}`);
   await page.locator("[role=alert]").waitFor();
   assert.match(await page.locator("[role=alert]").textContent(), /cannot parse query/);
-  await page.screenshot({ path: `${shots}/logs-error.png`, fullPage: true });
+  await shot(`logs-error`);
   expectedStatus.clear();
 
   // Unknown pages are the app (deep links); unknown API paths stay JSON.
   const deep = await page.goto(`${base}/logs/some/deep/link`);
   assert.equal(deep.status(), 200);
-  await page.locator("header .brand").waitFor();
-} catch (e) {
-  problems.push(e.stack ?? String(e));
-} finally {
-  await browser.close();
+  await page.locator("header.top .brand").waitFor();
 }
-if (problems.length > 0) {
-  console.error(problems.join("\n"));
-  process.exit(1);
-}
-console.log("logs explorer: every check passed");

@@ -133,6 +133,9 @@ final class RecordJson {
                 ? metric.getGauge().getDataPoints(0)
                 : metric.getSum().getDataPoints(0);
         json.writeStringField("metric.type", metric.hasGauge() ? "gauge" : "sum");
+        if (metric.hasSum()) {
+          json.writeBooleanField("is_monotonic", metric.getSum().getIsMonotonic());
+        }
         if (point.hasAsInt()) {
           json.writeNumberField("value", point.getAsInt());
         } else {
