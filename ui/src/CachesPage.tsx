@@ -4,7 +4,7 @@ import { latest, lines, series, type SeriesAnswer } from "./metrics";
 import { red, term } from "./red";
 import { href, Link } from "./router";
 import { TimeChart } from "./TimeChart";
-import { absolute, TimePicker, timeRange, type TimeRange } from "./time";
+import { absolute, seconds, TimePicker, timeRange, type TimeRange } from "./time";
 import { useUrlState } from "./url";
 
 const NODE = "resource.redis.node.address";
@@ -51,7 +51,7 @@ function roles(answer: SeriesAnswer | undefined): Map<string, string> {
   return new Map([...newest].map(([node, [, role]]) => [node, role]));
 }
 
-function Chart(props: { title: string; answer: SeriesAnswer | undefined; unit: string; onZoom: (a: number, b: number) => void; extra?: SeriesAnswer }) {
+function Chart(props: { span: [number, number]; title: string; answer: SeriesAnswer | undefined; unit: string; onZoom: (a: number, b: number) => void; extra?: SeriesAnswer }) {
   const main = lines(props.answer ?? null);
   if (main.lines.length === 0) return null;
   let chart = main;
@@ -60,7 +60,13 @@ function Chart(props: { title: string; answer: SeriesAnswer | undefined; unit: s
     const both = lines({ ...props.extra, series: [...(props.answer?.series ?? []), ...props.extra.series.map((s) => ({ ...s, labels: { ...s.labels, limit: "maxmemory" } }))] });
     chart = both;
   }
-  return <TimeChart title={props.title} times={chart.times} lines={chart.lines} format={(v) => quantity(v, props.unit)} onZoom={props.onZoom} />;
+  return <TimeChart span={props.span} title={props.title} times={chart.times} lines={chart.lines} format={(v) => quantity(v, props.unit)} onZoom={props.onZoom} />;
+}
+
+/** The maxmemory series of the nodes that have a limit (0 is "no limit"), or nothing. */
+function limits(answer: SeriesAnswer): SeriesAnswer | undefined {
+  const limited = answer.series.filter((s) => s.points.some((p) => (p.value ?? 0) > 0));
+  return limited.length > 0 ? { ...answer, series: limited } : undefined;
 }
 
 /** Redis nodes, their health over time, slow commands, and the app spans that call them. */
@@ -100,6 +106,7 @@ export function CachesPage() {
     [hosts.join(","), range.start, range.end],
   );
   const zoom = (from: number, to: number) => setParams(absolute(from, to));
+  const span = seconds(range);
   const values = (panel: Panel) => latest(p?.[panel] ?? null, NODE);
   const hit = values("hitRatio");
   const ops = values("ops");
@@ -165,12 +172,12 @@ export function CachesPage() {
       )}
       {p && nodes.length > 0 && (
         <div class="charts">
-          <Chart title="Hit ratio" answer={p.hitRatio} unit="1" onZoom={zoom} />
-          <Chart title="Commands per second" answer={p.ops} unit="" onZoom={zoom} />
-          <Chart title="Memory used (and maxmemory)" answer={p.memory} extra={p.maxmemory.series.some((s) => s.points.some((pt) => (pt.value ?? 0) > 0)) ? p.maxmemory : undefined} unit="By" onZoom={zoom} />
-          <Chart title="Evictions per second" answer={p.evicted} unit="" onZoom={zoom} />
-          <Chart title="Connected clients" answer={p.clients} unit="" onZoom={zoom} />
-          <Chart title="Replication lag (s)" answer={p.lag} unit="s" onZoom={zoom} />
+          <Chart span={span} title="Hit ratio" answer={p.hitRatio} unit="1" onZoom={zoom} />
+          <Chart span={span} title="Commands per second" answer={p.ops} unit="" onZoom={zoom} />
+          <Chart span={span} title="Memory used (and maxmemory)" answer={p.memory} extra={limits(p.maxmemory)} unit="By" onZoom={zoom} />
+          <Chart span={span} title="Evictions per second" answer={p.evicted} unit="" onZoom={zoom} />
+          <Chart span={span} title="Connected clients" answer={p.clients} unit="" onZoom={zoom} />
+          <Chart span={span} title="Replication lag (s)" answer={p.lag} unit="s" onZoom={zoom} />
         </div>
       )}
       {slow.data && (

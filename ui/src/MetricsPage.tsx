@@ -3,7 +3,7 @@ import { ErrorNote, get, SendDataHint, useLoad, type AggregateResult, type Searc
 import { quantity } from "./format";
 import { label, lines, series } from "./metrics";
 import { TimeChart } from "./TimeChart";
-import { absolute, TimePicker, timeRange } from "./time";
+import { absolute, seconds, TimePicker, timeRange } from "./time";
 import { useUrlState } from "./url";
 
 const AGGREGATIONS = ["avg", "sum", "min", "max", "count", "last", "rate", "p50", "p90", "p95", "p99"];
@@ -111,6 +111,7 @@ export function MetricsPage() {
             {answer.data.partial && " (partial: the query ran past its deadline)"}
           </p>
           <TimeChart
+            span={seconds(range)}
             title={`${agg}(${name})`}
             times={chart.times}
             lines={chart.lines}

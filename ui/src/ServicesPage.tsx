@@ -2,12 +2,11 @@ import { useState } from "preact/hooks";
 import { ErrorNote, get, SendDataHint, useLoad } from "./api";
 import { serviceColour } from "./colours";
 import { duration, quantity, rate } from "./format";
-import { millis } from "./TracesPage";
 import { ENTRY_SPANS, errorRatio, red, term, type RedGroup } from "./red";
 import { href, Link } from "./router";
 import { ServiceMap, type Dependency } from "./ServiceMap";
 import { TimeChart } from "./TimeChart";
-import { TimePicker, timeRange, type TimeRange } from "./time";
+import { millis, seconds, TimePicker, timeRange, type TimeRange } from "./time";
 import { useUrlState } from "./url";
 
 function percent(ratio: number): string {
@@ -162,8 +161,9 @@ export function ServicePage(props: { service: string }) {
             {duration(group["p99(duration)"] ?? NaN)}
           </p>
           <div class="charts">
-            <TimeChart title="Requests per second" times={times} lines={[{ label: "rate", values: group.histogram.map((b) => b.rate) }]} format={rate} onZoom={zoom} />
+            <TimeChart span={seconds(range)} title="Requests per second" times={times} lines={[{ label: "rate", values: group.histogram.map((b) => b.rate) }]} format={rate} onZoom={zoom} />
             <TimeChart
+              span={seconds(range)}
               title="Errors per bucket"
               times={times}
               lines={[{ label: "errors", values: group.histogram.map((b) => b.errors), colour: "#ff3b30" }]}
@@ -171,6 +171,7 @@ export function ServicePage(props: { service: string }) {
               onZoom={zoom}
             />
             <TimeChart
+              span={seconds(range)}
               title="Latency"
               times={times}
               lines={[

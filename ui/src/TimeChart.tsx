@@ -21,6 +21,8 @@ export function TimeChart(props: {
   height?: number;
   title?: string;
   sparkline?: boolean;
+  /** The time range shown, in seconds since the epoch: all of it, however few points it has. */
+  span?: [number, number];
   onZoom?: (from: number, to: number) => void;
 }) {
   const box = useRef<HTMLDivElement>(null);
@@ -36,7 +38,7 @@ export function TimeChart(props: {
         title: props.title,
         legend: { show: !spark },
         cursor: spark ? { show: false } : { drag: { x: true, y: false, setScale: false } },
-        scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
+        scales: { x: props.span ? { time: true, range: () => props.span! } : { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
         axes: spark
           ? [{ show: false }, { show: false }]
           : [
@@ -70,7 +72,7 @@ export function TimeChart(props: {
       box.current,
     );
     return () => plot.destroy();
-  }, [props.times, props.lines]);
+  }, [props.times, props.lines, props.span?.[0], props.span?.[1]]);
   // What is plotted, for tests and assistive tools that cannot read a canvas.
   return (
     <div

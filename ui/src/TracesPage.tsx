@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import uPlot from "uplot";
-import { ApiError, ErrorNote, get, SendDataHint, useLoad } from "./api";
+import { ErrorNote, get, SendDataHint, useLoad } from "./api";
 import { serviceColour } from "./colours";
 import { duration, timestamp } from "./format";
 import { href, Link, navigate } from "./router";
-import { TimePicker, timeRange, type TimeRange } from "./time";
+import { millis, TimePicker, timeRange, type TimeRange } from "./time";
 import { useUrlState } from "./url";
 
 // Trace search asks the Jaeger endpoint, which finds traces (not spans) by service, operation,
@@ -62,19 +62,6 @@ function summarise(trace: JaegerTrace): TraceSummary {
     errors,
     services: [...services].sort((a, b) => b[1] - a[1]),
   };
-}
-
-/** Milliseconds since the epoch of an API time: RFC 3339, or date math like now-2h. */
-export function millis(text: string): number {
-  const math = /^now(?:\s*([-+])\s*(\d+)\s*(ms|s|m|h|d|w))?$/.exec(text.trim());
-  if (math) {
-    const units: Record<string, number> = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7, w: 6.048e8 };
-    const amount = math[1] ? Number(math[2]) * units[math[3]] * (math[1] === "-" ? -1 : 1) : 0;
-    return Date.now() + amount;
-  }
-  const parsed = Date.parse(text);
-  if (Number.isNaN(parsed)) throw new ApiError(400, "invalid_time", `cannot read the time '${text}'`);
-  return parsed;
 }
 
 function jaegerParams(params: URLSearchParams, range: TimeRange): Record<string, string> {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { ApiError } from "./api";
 
 export const RANGES: Record<string, string> = {
   "5m": "Last 5 minutes",
@@ -74,4 +75,22 @@ export function TimePicker(props: { params: URLSearchParams; set: (changes: Reco
       )}
     </span>
   );
+}
+
+/** Milliseconds since the epoch of an API time: RFC 3339, or date math like now-2h. */
+export function millis(text: string): number {
+  const math = /^now(?:\s*([-+])\s*(\d+)\s*(ms|s|m|h|d|w))?$/.exec(text.trim());
+  if (math) {
+    const units: Record<string, number> = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7, w: 6.048e8 };
+    const amount = math[1] ? Number(math[2]) * units[math[3]] * (math[1] === "-" ? -1 : 1) : 0;
+    return Date.now() + amount;
+  }
+  const parsed = Date.parse(text);
+  if (Number.isNaN(parsed)) throw new ApiError(400, "invalid_time", `cannot read the time '${text}'`);
+  return parsed;
+}
+
+/** The range in seconds since the epoch, as charts take it. */
+export function seconds(range: TimeRange): [number, number] {
+  return [Math.floor(millis(range.start) / 1000), Math.floor(millis(range.end) / 1000)];
 }
