@@ -11,10 +11,16 @@ import { useUrlState } from "./url";
 
 interface Loaded {
   result: SearchResult<LogRecord>;
-  volume: { times: number[]; series: VolumeSeries[]; total: number };
 }
 
-function volume(answer: AggregateResult): Loaded["volume"] {
+/** The volume histogram's data: bucket starts (s) and a count per bucket for each level. */
+interface Volume {
+  times: number[];
+  series: VolumeSeries[];
+  total: number;
+}
+
+function volume(answer: AggregateResult): Volume {
   const byLevel = new Map<string, { start: string; count: number }[]>();
   for (const bucket of answer.buckets) byLevel.set(bucket.key.severity_text, bucket.histogram ?? []);
   const first = answer.buckets[0]?.histogram ?? [];
@@ -194,32 +200,37 @@ export function LogsPage() {
   const live = params.get("live") === "1";
   const [draft, setDraft] = useState(q);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [volumes, setVolume] = useState<Volume | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(true);
   const fresh = useLiveTail(live, q, loaded?.result.hits[0]);
 
   useEffect(() => setDraft(q), [q]);
+  // The matches and the volume are asked at once, and each shown when it comes: the newest
+  // records of a day take milliseconds, its histogram can take a second.
   useEffect(() => {
     let current = true;
+    const failed = (e: unknown) => current && setError(e instanceof ApiError ? e : new ApiError(0, "error", String(e)));
     setLoading(true);
-    Promise.all([
-      get<SearchResult<LogRecord>>("/api/v1/logs/search", { q, ...range, limit: "100" }),
-      get<AggregateResult>("/api/v1/logs/aggregate", {
-        q,
-        ...range,
-        group_by: "severity_text",
-        interval: "auto",
-        metrics: "count",
-        size: "50",
-      }),
-    ])
-      .then(([result, histogram]) => {
+    setVolume(null);
+    get<SearchResult<LogRecord>>("/api/v1/logs/search", { q, ...range, limit: "100" })
+      .then((result) => {
         if (!current) return;
-        setLoaded({ result, volume: volume(histogram) });
+        setLoaded({ result });
         setError(null);
       })
-      .catch((e: unknown) => current && setError(e instanceof ApiError ? e : new ApiError(0, "error", String(e))))
+      .catch(failed)
       .finally(() => current && setLoading(false));
+    get<AggregateResult>("/api/v1/logs/aggregate", {
+      q,
+      ...range,
+      group_by: "severity_text",
+      interval: "auto",
+      metrics: "count",
+      size: "50",
+    })
+      .then((histogram) => current && setVolume(volume(histogram)))
+      .catch(failed);
     return () => {
       current = false;
     };
@@ -262,8 +273,10 @@ export function LogsPage() {
               </>
             )}
           </p>
-          {loaded.volume.times.length > 0 && (
-            <Histogram times={loaded.volume.times} series={loaded.volume.series} onZoom={zoom} />
+          {volumes === null ? (
+            <div class="histogram-pending" aria-busy="true" />
+          ) : (
+            volumes.times.length > 0 && <Histogram times={volumes.times} series={volumes.series} onZoom={zoom} />
           )}
           {loaded.result.hits.length === 0 && fresh.length === 0 ? (
             <SendDataHint what="log records match" />

@@ -6,7 +6,7 @@ import { ENTRY_SPANS, errorRatio, red, term, type RedGroup } from "./red";
 import { href, Link } from "./router";
 import { ServiceMap, type Dependency } from "./ServiceMap";
 import { TimeChart } from "./TimeChart";
-import { millis, seconds, TimePicker, timeRange, type TimeRange } from "./time";
+import { millis, seconds, TimePicker, timeRange } from "./time";
 import { useUrlState } from "./url";
 
 function percent(ratio: number): string {
@@ -26,7 +26,7 @@ function Sparkline(props: { group: RedGroup }) {
 }
 
 /** One row per service or operation: rate, error %, p50/p95/p99 and the rate over time. */
-export function RedTable(props: { groups: RedGroup[]; operations: boolean; range: TimeRange }) {
+export function RedTable(props: { groups: RedGroup[]; operations: boolean }) {
   return (
     <table class="red-table">
       <thead>
@@ -113,7 +113,7 @@ export function ServicesPage() {
       </div>
       <ErrorNote error={services.error ?? map.error} />
       {services.data && services.data.buckets.length === 0 && <SendDataHint what="spans" />}
-      {groups.length > 0 && <RedTable groups={groups} operations={false} range={range} />}
+      {groups.length > 0 && <RedTable groups={groups} operations={false} />}
       {map.data && map.data.data.length > 0 && (
         <section>
           <h3>Service map</h3>
@@ -188,7 +188,7 @@ export function ServicePage(props: { service: string }) {
       {operations.data && operations.data.buckets.length > 0 && (
         <section>
           <h3>Operations</h3>
-          <RedTable groups={operations.data.buckets} operations range={range} />
+          <RedTable groups={operations.data.buckets} operations />
         </section>
       )}
     </main>

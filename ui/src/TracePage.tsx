@@ -281,7 +281,6 @@ export function TracePage(props: { traceId: string }) {
     else next.add(id);
     setCollapsed(next);
   };
-  const onCritical = [...critical.keys()].length;
 
   return (
     <main class="trace">
@@ -337,7 +336,7 @@ export function TracePage(props: { traceId: string }) {
         )}
         <label>
           <input type="checkbox" checked={showCritical} onChange={(e) => setShowCritical(e.currentTarget.checked)} /> critical
-          path ({onCritical} spans)
+          path ({critical.size} spans)
         </label>
         <button type="button" onClick={() => setCollapsed(new Set())}>
           Expand all

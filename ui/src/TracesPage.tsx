@@ -78,6 +78,13 @@ function jaegerParams(params: URLSearchParams, range: TimeRange): Record<string,
   return query;
 }
 
+/** What the search depends on: the URL's query without the list's sort order. */
+function searchKey(params: URLSearchParams): string {
+  const key = new URLSearchParams(params);
+  key.delete("sort");
+  return key.toString();
+}
+
 /** Start time against duration, one point per trace; a click opens the trace. */
 function Scatter(props: { traces: TraceSummary[] }) {
   const box = useRef<HTMLDivElement>(null);
@@ -162,7 +169,7 @@ export function TracesPage() {
       service
         ? get<{ data: JaegerTrace[] }>("/api/traces", jaegerParams(params, range)).then((a) => a.data.map(summarise))
         : Promise.resolve(null),
-    [params.toString()],
+    [searchKey(params)],
   );
   const traces = [...(results.data ?? [])].sort((a, b) =>
     sort === "longest" ? b.duration - a.duration : sort === "spans" ? b.spans - a.spans : b.start - a.start,

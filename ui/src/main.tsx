@@ -1,12 +1,34 @@
 import { render } from "preact";
-import { CachesPage } from "./CachesPage";
-import { LogsPage } from "./LogsPage";
-import { MetricsPage } from "./MetricsPage";
+import { useEffect, useState } from "preact/hooks";
 import { Link, useLocation } from "./router";
-import { ServicePage, ServicesPage } from "./ServicesPage";
-import { TracePage } from "./TracePage";
-import { TracesPage } from "./TracesPage";
+import { ThemeSwitch } from "./theme";
 import "./style.css";
+
+// Each page is its own chunk, loaded when first shown: a trace view does not wait for the
+// charting library, nor the logs explorer for the waterfall.
+const MODULES = {
+  logs: () => import("./LogsPage"),
+  traces: () => import("./TracesPage"),
+  trace: () => import("./TracePage"),
+  services: () => import("./ServicesPage"),
+  metrics: () => import("./MetricsPage"),
+  caches: () => import("./CachesPage"),
+};
+type Modules = { [K in keyof typeof MODULES]?: Awaited<ReturnType<(typeof MODULES)[K]>> };
+const loaded: Modules = {};
+
+/** The module of a page, once loaded (re-rendering when it arrives). */
+function useModule<K extends keyof typeof MODULES>(key: K): Modules[K] {
+  const [, setVersion] = useState(0);
+  useEffect(() => {
+    if (loaded[key]) return;
+    MODULES[key]().then((module) => {
+      loaded[key] = module as Modules[K];
+      setVersion((v) => v + 1);
+    });
+  }, [key]);
+  return loaded[key];
+}
 
 const PAGES = [
   ["logs", "Logs"],
@@ -19,18 +41,23 @@ const PAGES = [
 /** The page for a path: /logs, /traces, /traces/{id}, /services, /services/{name}, /metrics, /caches. */
 function Page(props: { path: string[] }) {
   const [section, id] = props.path;
-  switch (section) {
-    case "traces":
-      return id ? <TracePage traceId={id} /> : <TracesPage />;
-    case "services":
-      return id ? <ServicePage service={id} /> : <ServicesPage />;
-    case "metrics":
-      return <MetricsPage />;
-    case "caches":
-      return <CachesPage />;
-    default:
-      return <LogsPage />;
+  const key: keyof typeof MODULES =
+    section === "traces" ? (id ? "trace" : "traces") : section in MODULES ? (section as keyof typeof MODULES) : "logs";
+  const module = useModule(key);
+  if (!module) {
+    return (
+      <main>
+        <p class="loading">Loading…</p>
+      </main>
+    );
   }
+  const { trace, traces, services, metrics, caches, logs } = loaded;
+  if (key === "trace" && trace) return <trace.TracePage traceId={id} />;
+  if (key === "traces" && traces) return <traces.TracesPage />;
+  if (key === "services" && services) return id ? <services.ServicePage service={id} /> : <services.ServicesPage />;
+  if (key === "metrics" && metrics) return <metrics.MetricsPage />;
+  if (key === "caches" && caches) return <caches.CachesPage />;
+  return logs ? <logs.LogsPage /> : null;
 }
 
 function App() {
@@ -51,6 +78,7 @@ function App() {
             </Link>
           ))}
         </nav>
+        <ThemeSwitch />
       </header>
       <Page path={path} />
     </>

@@ -2,7 +2,7 @@
 // states, live tail and log context. Run by tests/run.mjs.
 import assert from "node:assert/strict";
 
-export default async function logs({ base, page, api, shot, expectedStatus, facts }) {
+export default async function logs({ base, page, api, shot, expectedStatus, expectedFailures, facts }) {
   // A word search finds the seeded line, its words marked, its level coloured.
   const q = 'body:"connection reset"';
   await page.goto(`${base}/logs?q=${encodeURIComponent(q)}&range=1h`);
@@ -22,6 +22,7 @@ export default async function logs({ base, page, api, shot, expectedStatus, fact
   const apiCounts = histogram.buckets[0].histogram.map((_, i) =>
     histogram.buckets.reduce((sum, b) => sum + b.histogram[i].count, 0),
   );
+  await page.locator(".histogram canvas").first().waitFor();
   const plotted = JSON.parse(await page.locator(".histogram").getAttribute("data-counts"));
   // Buckets are multiples of the interval, so the page's and this call's agree but for an empty
   // bucket at either edge when a minute turned between them.
@@ -114,6 +115,30 @@ export default async function logs({ base, page, api, shot, expectedStatus, fact
   assert.match(await page.locator("[role=alert]").textContent(), /cannot parse query/);
   await shot(`logs-error`);
   expectedStatus.clear();
+
+  // The API down: the page says so instead of showing nothing.
+  expectedFailures.add("/api/v1/");
+  await page.route("**/api/v1/**", (route) => route.abort("connectionrefused"));
+  await page.goto(`${base}/logs?q=error`);
+  await page.locator("[role=alert]").waitFor();
+  assert.match(await page.locator("[role=alert]").textContent(), /does not answer: is it running\?/);
+  await shot("logs-api-down");
+  await page.unroute("**/api/v1/**");
+  expectedFailures.clear();
+
+  // Dark mode: the header's switch, kept across a reload; back to the system's (light here).
+  await page.goto(`${base}/logs`);
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(await background(), "rgb(255, 255, 255)");
+  await page.locator("header.top .theme").click();
+  assert.equal(await background(), "rgb(22, 22, 24)");
+  await page.reload();
+  await page.locator("[data-testid=total]").waitFor();
+  assert.equal(await background(), "rgb(22, 22, 24)");
+  await shot("logs-dark");
+  await page.locator("header.top .theme").click();
+  await page.locator("header.top .theme").click();
+  assert.equal(await background(), "rgb(255, 255, 255)");
 
   // Unknown pages are the app (deep links); unknown API paths stay JSON.
   const deep = await page.goto(`${base}/logs/some/deep/link`);

@@ -58,6 +58,17 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--no-query", description = "Skip the query benchmark.")
   boolean noQuery;
 
+  @Option(
+      names = "--query-iterations",
+      description = "Requests per query and concurrency (default 200, 40 with --quick).")
+  Integer queryIterations;
+
+  @Option(names = "--no-ingest", description = "Skip the ingest benchmarks.")
+  boolean noIngest;
+
+  @Option(names = "--no-ui", description = "Skip the web UI's time to first results.")
+  boolean noUi;
+
   @Option(names = "--no-jmh", description = "Skip the JMH benchmarks.")
   boolean noJmh;
 
@@ -87,71 +98,86 @@ public final class Main implements Callable<Integer> {
         corpus.meanBodyBytes());
     long logs = logRecords != null ? logRecords : quick ? 200_000 : 2_000_000;
     long spans = quick ? 100_000 : 1_000_000;
-    IngestBenchmark.Report logReport =
-        IngestBenchmark.run(
-            new IngestBenchmark.Options(
-                Signal.LOGS,
-                "http",
-                logs,
-                4,
-                500,
-                quick ? 50_000 : 200_000,
-                quick ? 4 : 10,
-                profile,
-                home,
-                workDir,
-                corpus),
-            out);
-    logReport.print(out);
-    IngestBenchmark.Report spanReport =
-        IngestBenchmark.run(
-            new IngestBenchmark.Options(
-                Signal.TRACES,
-                "grpc",
-                spans,
-                4,
-                500,
-                quick ? 20_000 : 100_000,
-                quick ? 3 : 10,
-                false,
-                home,
-                workDir,
-                corpus),
-            out);
-    spanReport.print(out);
+    IngestBenchmark.Report logReport = null;
+    IngestBenchmark.Report spanReport = null;
+    if (!noIngest) {
+      logReport =
+          IngestBenchmark.run(
+              new IngestBenchmark.Options(
+                  Signal.LOGS,
+                  "http",
+                  logs,
+                  4,
+                  500,
+                  quick ? 50_000 : 200_000,
+                  quick ? 4 : 10,
+                  profile,
+                  home,
+                  workDir,
+                  corpus),
+              out);
+      logReport.print(out);
+      spanReport =
+          IngestBenchmark.run(
+              new IngestBenchmark.Options(
+                  Signal.TRACES,
+                  "grpc",
+                  spans,
+                  4,
+                  500,
+                  quick ? 20_000 : 100_000,
+                  quick ? 3 : 10,
+                  false,
+                  home,
+                  workDir,
+                  corpus),
+              out);
+      spanReport.print(out);
+    }
     List<QueryBenchmark.Figure> figures = List.of();
+    List<UiBenchmark.Figure> ui = List.of();
     long queried = 0;
     if (!noQuery) {
       queried = queryRecords != null ? queryRecords : quick ? 300_000 : 10_000_000;
       out.printf("%n== query ==%n");
-      figures =
+      QueryBenchmark.Result result =
           QueryBenchmark.run(
               new QueryBenchmark.Options(
-                  queried, quick ? 40 : 200, new int[] {1, 8}, home, workDir, corpus),
+                  queried,
+                  queryIterations != null ? queryIterations : quick ? 40 : 200,
+                  new int[] {1, 8},
+                  home,
+                  workDir,
+                  corpus,
+                  !noUi),
               out);
+      figures = result.queries();
+      ui = result.ui();
     }
     if (!noJmh && !quick) {
       runJmh(loghubDir, out);
     }
     ObjectNode json = new ObjectMapper().createObjectNode();
-    json.put("records_per_s", round(logReport.load().recordsPerSecond()));
-    json.put("records_per_cpu_s", round(logReport.recordsPerCpuSecond()));
-    json.put(
-        "indexed_records_per_s",
-        round(IngestBenchmark.indexedRate(logReport.load(), logReport.searchableSeconds())));
-    json.put("baseline_ratio", round2(logReport.baselineRatio()));
-    json.put("bytes_per_record", round2(logReport.bytesPerRecord()));
-    json.put("index_bytes_per_record", round2(logReport.indexBytesPerRecord()));
-    json.put("ack_p99_ms", round2(logReport.load().millis(99)));
-    json.put("ack_p99_half_load_ms", round2(logReport.halfLoad().millis(99)));
-    json.put(
-        "mb_per_s", round2(logReport.load().acceptedBytes() / logReport.load().seconds() / 1e6));
-    json.put("searchable_s", round2(logReport.searchableSeconds()));
-    json.put("peak_heap_mib", logReport.peakHeapBytes() >> 20);
-    json.put("peak_rss_mib", logReport.peakRssBytes() >> 20);
-    json.put("spans_per_s", round(spanReport.load().recordsPerSecond()));
-    json.put("spans_per_cpu_s", round(spanReport.recordsPerCpuSecond()));
-    json.put("log_records", logReport.load().accepted());
+    if (logReport != null) {
+      json.put("records_per_s", round(logReport.load().recordsPerSecond()));
+      json.put("records_per_cpu_s", round(logReport.recordsPerCpuSecond()));
+      json.put(
+          "indexed_records_per_s",
+          round(IngestBenchmark.indexedRate(logReport.load(), logReport.searchableSeconds())));
+      json.put("baseline_ratio", round2(logReport.baselineRatio()));
+      json.put("bytes_per_record", round2(logReport.bytesPerRecord()));
+      json.put("index_bytes_per_record", round2(logReport.indexBytesPerRecord()));
+      json.put("ack_p99_ms", round2(logReport.load().millis(99)));
+      json.put("ack_p99_half_load_ms", round2(logReport.halfLoad().millis(99)));
+      json.put(
+          "mb_per_s", round2(logReport.load().acceptedBytes() / logReport.load().seconds() / 1e6));
+      json.put("searchable_s", round2(logReport.searchableSeconds()));
+      json.put("peak_heap_mib", logReport.peakHeapBytes() >> 20);
+      json.put("peak_rss_mib", logReport.peakRssBytes() >> 20);
+      json.put("spans_per_s", round(spanReport.load().recordsPerSecond()));
+      json.put("spans_per_cpu_s", round(spanReport.recordsPerCpuSecond()));
+      json.put("log_records", logReport.load().accepted());
+    }
     json.put("query_records", queried);
     for (QueryBenchmark.Figure figure : figures) {
       String key =
@@ -165,6 +191,10 @@ public final class Main implements Callable<Integer> {
               + figure.clients()
               + "_p95_ms";
       json.put(key, round2(figure.millis(95)));
+    }
+    for (UiBenchmark.Figure figure : ui) {
+      String key = "ui_" + figure.page().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+      json.put(key + "_p95_ms", round(figure.p95()));
     }
     out.println();
     out.println(json);

@@ -53,7 +53,16 @@ final class QueryBenchmark {
   };
 
   record Options(
-      long records, int iterations, int[] concurrency, Path home, Path work, LoghubCorpus corpus) {}
+      long records,
+      int iterations,
+      int[] concurrency,
+      Path home,
+      Path work,
+      LoghubCorpus corpus,
+      boolean ui) {}
+
+  /** The API's latencies, and the web UI's time to first results on the same data. */
+  record Result(List<Figure> queries, List<UiBenchmark.Figure> ui) {}
 
   /** Latency percentiles of one query at one concurrency. */
   record Figure(String query, int clients, long requests, long errors, Histogram micros) {
@@ -62,7 +71,7 @@ final class QueryBenchmark {
     }
   }
 
-  static List<Figure> run(Options options, PrintStream out) throws Exception {
+  static Result run(Options options, PrintStream out) throws Exception {
     Path data = options.work().resolve("query-logs");
     List<String> traceIds = new CopyOnWriteArrayList<>();
     Timeline timeline =
@@ -71,6 +80,7 @@ final class QueryBenchmark {
         c -> new LogGenerator(options.corpus(), timeline, 7 + c, traceIds::add);
     long startMillis = System.currentTimeMillis() - 25L * 3600 * 1000;
     List<Figure> figures = new ArrayList<>();
+    List<UiBenchmark.Figure> ui = List.of();
     try (SpyglassUnderTest spyglass =
         SpyglassUnderTest.start(
             options.home(), data, "4g", null, options.work().resolve("spyglass-query.log"))) {
@@ -118,8 +128,16 @@ final class QueryBenchmark {
               figure.errors());
         }
       }
+      if (options.ui()) {
+        try {
+          ui = UiBenchmark.run(spyglass, options.home(), out);
+        } catch (Exception e) {
+          // The API's figures above stand without the browser's.
+          out.println("ui: the browser measurement failed: " + e);
+        }
+      }
     }
-    return figures;
+    return new Result(figures, ui);
   }
 
   private static Map<String, IntFunction<String>> queries(List<String> traceIds) {
