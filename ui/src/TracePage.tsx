@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { ErrorNote, get, useLoad, type LogRecord } from "./api";
+import { ErrorNote, get, tracePath, useLoad, type LogRecord } from "./api";
 import { Attributes } from "./Attributes";
 import { serviceColour } from "./colours";
 import { duration, timestamp } from "./format";
@@ -211,7 +211,7 @@ function TraceLogs(props: { logs: LogRecord[]; selected: string; onSpan: (spanId
 /** One trace: waterfall with minimap, critical path, find, span details, and its logs beside. */
 export function TracePage(props: { traceId: string }) {
   const [params, setParams] = useUrlState();
-  const answer = useLoad(() => get<TraceAnswer>(`/api/v1/traces/${encodeURIComponent(props.traceId)}`, {}), [props.traceId]);
+  const answer = useLoad(() => get<TraceAnswer>(tracePath(props.traceId), {}), [props.traceId]);
   const trace = answer.data;
   const placed = useMemo(() => (trace ? place(trace) : []), [trace]);
   const critical: Segments = useMemo(() => criticalPath(placed), [placed]);

@@ -46,7 +46,33 @@ export class ApiError extends Error {
   }
 }
 
-export async function get<T>(path: string, params: Record<string, string>): Promise<T> {
+/** Where the API answers a trace. */
+export function tracePath(traceId: string): string {
+  return `/api/v1/traces/${encodeURIComponent(traceId)}`;
+}
+
+// Answers asked for before the page that needs them has loaded (see prefetch), by URL.
+const early = new Map<string, Promise<unknown>>();
+
+/**
+ * Starts {@code get(path, params)} now, for a page whose code is still loading: its own call
+ * with the same arguments then takes this answer instead of asking again.
+ */
+export function prefetch(path: string, params: Record<string, string>) {
+  early.set(`${path}?${new URLSearchParams(params)}`, fetchJson(path, params));
+}
+
+export function get<T>(path: string, params: Record<string, string>): Promise<T> {
+  const key = `${path}?${new URLSearchParams(params)}`;
+  const started = early.get(key);
+  if (started) {
+    early.delete(key);
+    return started as Promise<T>;
+  }
+  return fetchJson<T>(path, params);
+}
+
+async function fetchJson<T>(path: string, params: Record<string, string>): Promise<T> {
   const query = new URLSearchParams(params).toString();
   let response: Response;
   try {

@@ -1,5 +1,6 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { prefetch, tracePath } from "./api";
 import { Link, useLocation } from "./router";
 import { ThemeSwitch } from "./theme";
 import "./style.css";
@@ -16,6 +17,10 @@ const MODULES = {
 };
 type Modules = { [K in keyof typeof MODULES]?: Awaited<ReturnType<(typeof MODULES)[K]>> };
 const loaded: Modules = {};
+
+// A trace view's answer is asked for at once, while the view's code loads.
+const opened = location.pathname.split("/").filter(Boolean);
+if (opened[0] === "traces" && opened[1]) prefetch(tracePath(decodeURIComponent(opened[1])), {});
 
 /** The module of a page, once loaded (re-rendering when it arrives). */
 function useModule<K extends keyof typeof MODULES>(key: K): Modules[K] {

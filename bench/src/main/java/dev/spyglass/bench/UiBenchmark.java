@@ -90,7 +90,7 @@ final class UiBenchmark {
               millis[millis.length - 1]);
       figures.add(figure);
       out.printf(
-          "  first results, %-22s p50 %6.0f ms  p95 %6.0f ms  max %6.0f ms  (%d cold loads)%n",
+          "  first results, %-28s p50 %6.0f ms  p95 %6.0f ms  max %6.0f ms  (%d loads)%n",
           figure.page(), figure.p50(), figure.p95(), figure.max(), millis.length);
     }
     return figures;
