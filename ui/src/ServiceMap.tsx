@@ -16,7 +16,7 @@ const GAP_Y = 24;
  * Places services in columns: callers left of what they call (the longest chain of calls into a
  * service decides its column; a cycle is cut where it is found).
  */
-export function layout(links: Dependency[]): Map<string, [number, number]> {
+function layout(links: Dependency[]): Map<string, [number, number]> {
   const services = new Set<string>();
   const calls = new Map<string, string[]>();
   for (const l of links) {

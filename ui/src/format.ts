@@ -18,14 +18,6 @@ export function timestamp(text: string): string {
   return text.replace("T", " ").replace(/(\.\d{3})\d*/, "$1").replace("Z", "");
 }
 
-/** Nanoseconds since the epoch of an API timestamp (RFC 3339 with up to ns), exact to the µs. */
-export function nanos(text: string): number {
-  const match = /^(.*?)(?:\.(\d+))?Z$/.exec(text);
-  if (!match) return Date.parse(text) * 1e6;
-  const fraction = (match[2] ?? "").padEnd(9, "0").slice(0, 9);
-  return Date.parse(`${match[1]}Z`) * 1e6 + Number(fraction);
-}
-
 /** A rate per second: 0.25/s, 12/s, 1.2k/s. */
 export function rate(perSecond: number): string {
   if (perSecond >= 1000) return `${(perSecond / 1000).toFixed(1)}k/s`;

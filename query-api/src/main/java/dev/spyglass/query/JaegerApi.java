@@ -13,20 +13,13 @@ import com.linecorp.armeria.server.annotation.Param;
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.component.GoDuration;
 import dev.spyglass.storage.Answer;
-import dev.spyglass.storage.Deadline;
 import dev.spyglass.storage.Dependency;
 import dev.spyglass.storage.Operation;
-import dev.spyglass.storage.SearchRequest;
-import dev.spyglass.storage.SearchResult;
-import dev.spyglass.storage.StoredRecord;
-import dev.spyglass.storage.StoredSpan;
-import dev.spyglass.storage.TelemetryReader;
 import dev.spyglass.storage.TraceRecords;
 import dev.spyglass.storage.TraceRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +37,6 @@ import java.util.TreeSet;
 final class JaegerApi {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final long HOUR = 3_600_000_000_000L;
-  private static final int MAX_SCANNED_SPANS = 20_000;
 
   private final Readers readers;
   private final Times times;
@@ -125,74 +117,63 @@ final class JaegerApi {
   @Get("/api/traces")
   @Blocking
   public HttpResponse findTraces(QueryParams query) throws IOException {
+    try {
+      return find(query);
+    } catch (ApiException e) {
+      // Jaeger's clients read Jaeger's error shape: a malformed tag or duration says so there.
+      return jaegerError(e.status(), e.getMessage());
+    }
+  }
+
+  private HttpResponse find(QueryParams query) throws IOException {
     Params params = new Params(query);
-    String q = QueryGuard.check(traceQuery(params));
     long end = micros(params.string("end", ""), times.now());
     long lookback = lookback(params.string("lookback", ""));
     long start = micros(params.string("start", ""), end - lookback);
-    int limit = params.integer("limit", 20, 1, 1500);
-    TelemetryReader reader = readers.get();
-    Deadline deadline = readers.deadline();
-
-    Set<String> traceIds = new LinkedHashSet<>();
-    SearchRequest request =
-        SearchRequest.of(Signal.TRACES, q, start, end, 1000)
-            .withCountTotal(false)
-            .withDeadline(deadline);
-    int scanned = 0;
-    boolean partial = false;
-    while (true) {
-      SearchResult page = reader.search(request);
-      for (StoredRecord hit : page.records()) {
-        traceIds.add(((StoredSpan) hit).traceIdHex());
-        if (traceIds.size() >= limit) {
-          break;
+    TraceFinder finder = new TraceFinder(readers.get(), readers.deadline());
+    List<String> ids = query.getAll("traceID");
+    TraceFinder.Found found;
+    if (!ids.isEmpty()) {
+      // Search by id (the UI's search and compare by trace id): exactly those traces.
+      List<String> wanted = new ArrayList<>();
+      for (String id : ids) {
+        String normalised = normalise(id);
+        if (!TraceRequest.isTraceId(normalised)) {
+          return jaegerError(HttpStatus.BAD_REQUEST, "invalid trace id '" + id + "'");
         }
+        wanted.add(normalised);
       }
-      scanned += page.hits().size();
-      partial |= page.partial();
-      if (partial
-          || page.next().isEmpty()
-          || traceIds.size() >= limit
-          || scanned >= MAX_SCANNED_SPANS) {
-        break;
-      }
-      request = request.withAfter(page.next());
-    }
-
-    List<Map.Entry<String, List<StoredSpan>>> traces = new ArrayList<>();
-    for (String traceId : traceIds) {
-      TraceRecords trace =
-          reader.trace(
-              new TraceRequest(
-                  traceId,
-                  start - 24 * HOUR,
-                  end + 24 * HOUR,
-                  TraceApi.MAX_RECORDS,
-                  false,
-                  deadline));
-      partial |= trace.partial();
-      traces.add(Map.entry(traceId, trace.spans()));
+      found = finder.byIds(wanted, Long.MIN_VALUE, Long.MAX_VALUE);
+    } else {
+      String q = QueryGuard.check(traceQuery(params));
+      int limit = params.integer("limit", 20, 1, 1500);
+      found = finder.find(q, start, end, limit);
     }
     return envelope(
         json -> {
           json.writeStartArray();
-          for (Map.Entry<String, List<StoredSpan>> trace : traces) {
-            JaegerJson.trace(json, trace.getKey(), trace.getValue());
+          for (TraceFinder.Trace trace : found.traces()) {
+            JaegerJson.trace(json, trace.traceId(), trace.spans());
           }
           json.writeEndArray();
         },
-        traces.size(),
-        partial);
+        found.traces().size(),
+        found.partial());
+  }
+
+  /** A trace id as Jaeger clients send it: any case, leading zeros dropped. */
+  static String normalise(String traceId) {
+    String id = traceId.toLowerCase(Locale.ROOT);
+    if (id.length() < 32 && id.matches("[0-9a-f]+")) {
+      id = "0".repeat(32 - id.length()) + id;
+    }
+    return id;
   }
 
   @Get("/api/traces/{traceId}")
   @Blocking
   public HttpResponse trace(@Param("traceId") String traceId) throws IOException {
-    String id = traceId.toLowerCase(Locale.ROOT);
-    if (id.length() < 32 && id.matches("[0-9a-f]+")) {
-      id = "0".repeat(32 - id.length()) + id; // Jaeger drops leading zeros
-    }
+    String id = normalise(traceId);
     if (!TraceRequest.isTraceId(id)) {
       return jaegerError(HttpStatus.BAD_REQUEST, "invalid trace id '" + traceId + "'");
     }
@@ -217,7 +198,7 @@ final class JaegerApi {
     return envelope(
         json -> {
           json.writeStartArray();
-          JaegerJson.trace(json, found, trace.spans());
+          JaegerJson.trace(json, found, TraceFinder.distinct(trace.spans()));
           json.writeEndArray();
         },
         0,
@@ -250,23 +231,32 @@ final class JaegerApi {
 
   /** The query (Lucene syntax) for Jaeger's trace search parameters. */
   static String traceQuery(Params params) {
+    String min = params.string("minDuration", "");
+    String max = params.string("maxDuration", "");
+    return traceQuery(
+        params.string("service", ""),
+        params.string("operation", ""),
+        tags(params.string("tags", "")),
+        min.isBlank() ? null : nanos("minDuration", min),
+        max.isBlank() ? null : nanos("maxDuration", max));
+  }
+
+  /** The query for spans of a service and operation, with these tags and durations (ns). */
+  static String traceQuery(
+      String service, String operation, Map<String, String> tags, Long minNanos, Long maxNanos) {
     List<String> clauses = new ArrayList<>();
-    String service = params.string("service", "");
     if (!service.isBlank()) {
       clauses.add("service.name:" + quote(service));
     }
-    String operation = params.string("operation", "");
     if (!operation.isBlank()) {
       clauses.add("name:" + quote(operation));
     }
-    tags(params.string("tags", "")).forEach((key, value) -> clauses.add(tagClause(key, value)));
-    String min = params.string("minDuration", "");
-    if (!min.isBlank()) {
-      clauses.add("duration:>=" + nanos("minDuration", min));
+    tags.forEach((key, value) -> clauses.add(tagClause(key, value)));
+    if (minNanos != null) {
+      clauses.add("duration:>=" + minNanos);
     }
-    String max = params.string("maxDuration", "");
-    if (!max.isBlank()) {
-      clauses.add("duration:<=" + nanos("maxDuration", max));
+    if (maxNanos != null) {
+      clauses.add("duration:<=" + maxNanos);
     }
     return clauses.isEmpty() ? "*" : String.join(" AND ", clauses);
   }
@@ -329,7 +319,7 @@ final class JaegerApi {
     return out.toString();
   }
 
-  private static long nanos(String name, String duration) {
+  static long nanos(String name, String duration) {
     try {
       return GoDuration.parse(duration).toNanos();
     } catch (IllegalArgumentException e) {

@@ -1,0 +1,348 @@
+package dev.spyglass.query;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.QueryParams;
+import com.linecorp.armeria.server.annotation.Blocking;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Param;
+import dev.spyglass.pipeline.Signal;
+import dev.spyglass.pipeline.otlp.OtlpJson;
+import dev.spyglass.storage.Answer;
+import dev.spyglass.storage.Dependency;
+import dev.spyglass.storage.Operation;
+import dev.spyglass.storage.RecordOrigin;
+import dev.spyglass.storage.StoredSpan;
+import dev.spyglass.storage.TraceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Status;
+import io.opentelemetry.proto.trace.v1.TracesData;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Jaeger's api_v3 over HTTP (the JSON form of {@code jaeger.api_v3.QueryService}, as jaeger-query
+ * serves it): services, operations, GetTrace and FindTraces answering OTLP JSON traces in the
+ * gateway's {@code {"result": …}} wrapper, trace summaries for the search page, dependencies.
+ * Errors are the gateway's {@code {"error": {grpcCode, httpCode, message, httpStatus}}}.
+ */
+final class JaegerV3Api {
+  private final Readers readers;
+  private final Times times;
+
+  JaegerV3Api(Readers readers, Times times) {
+    this.readers = readers;
+    this.times = times;
+  }
+
+  @Get("/api/v3/services")
+  @Blocking
+  public HttpResponse services() throws IOException {
+    Answer<List<String>> services =
+        readers.get().services(Signal.TRACES, Long.MIN_VALUE, Long.MAX_VALUE, readers.deadline());
+    return json(
+        json -> {
+          json.writeArrayFieldStart("services");
+          for (String service : services.value()) {
+            json.writeString(service);
+          }
+          json.writeEndArray();
+        });
+  }
+
+  @Get("/api/v3/operations")
+  @Blocking
+  public HttpResponse operations(QueryParams query) throws IOException {
+    Params params = new Params(query);
+    String service = params.string("service", "");
+    if (service.isBlank()) {
+      return error(HttpStatus.BAD_REQUEST, "service name is required");
+    }
+    String spanKind = params.string("span_kind", params.string("spanKind", ""));
+    Answer<List<Operation>> operations =
+        readers.get().operations(service, Long.MIN_VALUE, Long.MAX_VALUE, readers.deadline());
+    return json(
+        json -> {
+          json.writeArrayFieldStart("operations");
+          for (Operation operation : operations.value()) {
+            if (spanKind.isEmpty() || spanKind.equalsIgnoreCase(operation.spanKind())) {
+              json.writeStartObject();
+              json.writeStringField("name", operation.name());
+              json.writeStringField("spanKind", operation.spanKind());
+              json.writeEndObject();
+            }
+          }
+          json.writeEndArray();
+        });
+  }
+
+  @Get("/api/v3/traces/{traceId}")
+  @Blocking
+  public HttpResponse trace(@Param("traceId") String traceId, QueryParams query)
+      throws IOException {
+    try {
+      String id = JaegerApi.normalise(traceId);
+      if (!TraceRequest.isTraceId(id)) {
+        return error(HttpStatus.BAD_REQUEST, "malformed trace id '" + traceId + "'");
+      }
+      Params params = new Params(query);
+      long start = times.parse("start_time", params.string("start_time", null), Long.MIN_VALUE);
+      long end = times.parse("end_time", params.string("end_time", null), Long.MAX_VALUE);
+      TraceFinder.Found found =
+          new TraceFinder(readers.get(), readers.deadline()).byIds(List.of(id), start, end);
+      if (found.traces().isEmpty()) {
+        return found.partial()
+            ? error(HttpStatus.GATEWAY_TIMEOUT, "the trace lookup ran past the query deadline")
+            : error(HttpStatus.NOT_FOUND, "trace not found");
+      }
+      return result(found);
+    } catch (ApiException e) {
+      return error(e.status(), e.getMessage());
+    }
+  }
+
+  @Get("/api/v3/traces")
+  @Blocking
+  public HttpResponse findTraces(QueryParams query) throws IOException {
+    try {
+      return result(find(new Params(query)));
+    } catch (ApiException e) {
+      return error(e.status(), e.getMessage());
+    }
+  }
+
+  @Get("/api/v3/trace-summaries")
+  @Blocking
+  public HttpResponse traceSummaries(QueryParams query) throws IOException {
+    try {
+      TraceFinder.Found found = find(new Params(query));
+      return json(
+          json -> {
+            json.writeArrayFieldStart("summaries");
+            for (TraceFinder.Trace trace : found.traces()) {
+              summary(json, trace);
+            }
+            json.writeEndArray();
+          });
+    } catch (ApiException e) {
+      return error(e.status(), e.getMessage());
+    }
+  }
+
+  @Get("/api/v3/dependencies")
+  @Blocking
+  public HttpResponse dependencies(QueryParams query) throws IOException {
+    try {
+      Params params = new Params(query);
+      String from = params.string("start_time", "");
+      String to = params.string("end_time", "");
+      if (from.isEmpty() || to.isEmpty()) {
+        throw ApiException.badRequest("missing_time", "start_time and end_time are required");
+      }
+      long start = times.parse("start_time", from, 0);
+      long end = times.parse("end_time", to, 0);
+      Answer<List<Dependency>> dependencies =
+          readers.get().dependencies(start, end, readers.deadline());
+      return json(
+          json -> {
+            json.writeArrayFieldStart("dependencies");
+            for (Dependency dependency : dependencies.value()) {
+              json.writeStartObject();
+              json.writeStringField("parent", dependency.parent());
+              json.writeStringField("child", dependency.child());
+              json.writeStringField("callCount", Long.toString(dependency.callCount()));
+              json.writeEndObject();
+            }
+            json.writeEndArray();
+          });
+    } catch (ApiException e) {
+      return error(e.status(), e.getMessage());
+    }
+  }
+
+  /** FindTraces' {@code query.*} parameters, snake_case as the proto or camelCase as the UI. */
+  private TraceFinder.Found find(Params params) throws IOException {
+    if (!v3(params, "filter", "filter").isEmpty()) {
+      throw ApiException.badRequest(
+          "unsupported_filter", "query.filter (structured filters) is not supported");
+    }
+    String startMin = v3(params, "start_time_min", "startTimeMin");
+    String startMax = v3(params, "start_time_max", "startTimeMax");
+    if (startMin.isEmpty() || startMax.isEmpty()) {
+      throw ApiException.badRequest(
+          "missing_time", "query.start_time_min and query.start_time_max are required");
+    }
+    long start = times.parse("query.start_time_min", startMin, 0);
+    long end = times.parse("query.start_time_max", startMax, 0);
+    String min = v3(params, "duration_min", "durationMin");
+    String max = v3(params, "duration_max", "durationMax");
+    String attributes = v3(params, "attributes", "attributes");
+    if (!attributes.isEmpty() && !attributes.strip().startsWith("{")) {
+      throw ApiException.badRequest(
+          "invalid_attributes", "query.attributes must be a JSON object of strings");
+    }
+    String q =
+        QueryGuard.check(
+            JaegerApi.traceQuery(
+                v3(params, "service_name", "serviceName"),
+                v3(params, "operation_name", "operationName"),
+                JaegerApi.tags(attributes),
+                min.isEmpty() ? null : JaegerApi.nanos("query.duration_min", min),
+                max.isEmpty() ? null : JaegerApi.nanos("query.duration_max", max)));
+    String depth = v3(params, "search_depth", "searchDepth");
+    int limit = 20;
+    if (!depth.isEmpty()) {
+      try {
+        limit = Math.clamp(Integer.parseInt(depth), 1, 1500);
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest(
+            "invalid_search_depth", "query.search_depth must be a number, got '" + depth + "'");
+      }
+    }
+    return new TraceFinder(readers.get(), readers.deadline()).find(q, start, end, limit);
+  }
+
+  private static String v3(Params params, String snake, String camel) {
+    String value = params.string("query." + snake, "");
+    return value.isEmpty() ? params.string("query." + camel, "") : value;
+  }
+
+  /** The traces as one OTLP {@code TracesData}, spans grouped by resource and scope. */
+  private static HttpResponse result(TraceFinder.Found found) {
+    Map<List<Object>, Map<List<Object>, ScopeSpans.Builder>> byResource = new LinkedHashMap<>();
+    Map<List<Object>, RecordOrigin> origins = new LinkedHashMap<>();
+    for (TraceFinder.Trace trace : found.traces()) {
+      for (StoredSpan span : trace.spans()) {
+        RecordOrigin origin = span.origin();
+        List<Object> resourceKey = List.of(origin.resource(), origin.resourceSchemaUrl());
+        origins.putIfAbsent(resourceKey, origin);
+        byResource
+            .computeIfAbsent(resourceKey, k -> new LinkedHashMap<>())
+            .computeIfAbsent(
+                List.of(origin.scope(), origin.scopeSchemaUrl()),
+                k ->
+                    ScopeSpans.newBuilder()
+                        .setScope(origin.scope())
+                        .setSchemaUrl(origin.scopeSchemaUrl()))
+            .addSpans(span.span());
+      }
+    }
+    TracesData.Builder data = TracesData.newBuilder();
+    byResource.forEach(
+        (key, scopes) -> {
+          RecordOrigin origin = origins.get(key);
+          ResourceSpans.Builder resource =
+              ResourceSpans.newBuilder()
+                  .setResource(origin.resource())
+                  .setSchemaUrl(origin.resourceSchemaUrl());
+          scopes.values().forEach(resource::addScopeSpans);
+          data.addResourceSpans(resource);
+        });
+    String body = "{\"result\":" + OtlpJson.write(data) + "}";
+    return HttpResponse.of(
+        HttpStatus.OK, MediaType.JSON_UTF_8, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A trace summary as the search page reads it: root, times (ns strings), counts, services. */
+  private static void summary(JsonGenerator json, TraceFinder.Trace trace) throws IOException {
+    Set<String> ids = new HashSet<>();
+    trace.spans().forEach(span -> ids.add(span.spanIdHex()));
+    StoredSpan root = null;
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    int errors = 0;
+    int orphans = 0;
+    Map<String, int[]> services = new TreeMap<>();
+    for (StoredSpan span : trace.spans()) {
+      String parent = span.parentSpanIdHex();
+      boolean top = parent.isEmpty() || !ids.contains(parent);
+      if (top && !parent.isEmpty()) {
+        orphans++;
+      }
+      long start = span.span().getStartTimeUnixNano();
+      if (top && (root == null || start < root.span().getStartTimeUnixNano())) {
+        root = span;
+      }
+      first = Math.min(first, start);
+      last = Math.max(last, span.span().getEndTimeUnixNano());
+      boolean error = span.span().getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
+      if (error) {
+        errors++;
+      }
+      int[] counts = services.computeIfAbsent(span.origin().serviceName(), s -> new int[2]);
+      counts[0]++;
+      counts[1] += error ? 1 : 0;
+    }
+    json.writeStartObject();
+    json.writeStringField("traceId", trace.traceId().toLowerCase(Locale.ROOT));
+    json.writeStringField("rootServiceName", root == null ? "" : root.origin().serviceName());
+    json.writeStringField("rootOperationName", root == null ? "" : root.span().getName());
+    json.writeStringField("minStartTimeUnixNano", Long.toUnsignedString(first));
+    json.writeStringField("maxEndTimeUnixNano", Long.toUnsignedString(last));
+    json.writeNumberField("spanCount", trace.spans().size());
+    json.writeNumberField("errorSpanCount", errors);
+    json.writeNumberField("orphanSpanCount", orphans);
+    json.writeArrayFieldStart("services");
+    for (Map.Entry<String, int[]> service : services.entrySet()) {
+      json.writeStartObject();
+      json.writeStringField("name", service.getKey());
+      json.writeNumberField("spanCount", service.getValue()[0]);
+      json.writeNumberField("errorSpanCount", service.getValue()[1]);
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  /** Writes the fields of one JSON object. */
+  private interface Fields {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  private static HttpResponse json(Fields fields) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator json = SearchApi.JSON.createGenerator(out)) {
+      json.writeStartObject();
+      fields.write(json);
+      json.writeEndObject();
+    }
+    return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, out.toByteArray());
+  }
+
+  /** The gRPC gateway's error body, with the gRPC code of the HTTP status. */
+  static HttpResponse error(HttpStatus status, String message) {
+    int grpc =
+        switch (status.code()) {
+          case 400 -> 3; // INVALID_ARGUMENT
+          case 404 -> 5; // NOT_FOUND
+          case 429 -> 8; // RESOURCE_EXHAUSTED
+          case 503 -> 14; // UNAVAILABLE
+          case 504 -> 4; // DEADLINE_EXCEEDED
+          default -> 2; // UNKNOWN
+        };
+    return HttpResponse.ofJson(
+        status,
+        Map.of(
+            "error",
+            Map.of(
+                "grpcCode",
+                grpc,
+                "httpCode",
+                status.code(),
+                "message",
+                message,
+                "httpStatus",
+                status.reasonPhrase())));
+  }
+}

@@ -1,0 +1,270 @@
+package dev.spyglass.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Jaeger's api_v3 over HTTP, field by field as jaeger-query answers it (jaeger-idl's {@code
+ * api_v3/query_service.proto} and the Jaeger UI's client), with spans sent by the OTel Java SDK;
+ * and the v2 search by trace ids, its errors, and spans a retrying client sent twice.
+ */
+class JaegerV3ApiTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String RETRIED = "0af7651916cd43dd8448eb211c80319c";
+  @TempDir static Path dir;
+  private static InProcessSpyglass spyglass;
+  private static String cartTrace;
+  private static String otherTrace;
+
+  @BeforeAll
+  static void ingest() throws Exception {
+    spyglass = new InProcessSpyglass(dir);
+    try (SdkTracerProvider tracing =
+        SdkTracerProvider.builder()
+            .setResource(
+                Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "shop")))
+            .addSpanProcessor(
+                SimpleSpanProcessor.create(
+                    OtlpHttpSpanExporter.builder()
+                        .setEndpoint("http://127.0.0.1:" + spyglass.otlpHttp + "/v1/traces")
+                        .build()))
+            .build()) {
+      Tracer tracer = tracing.get("shop-http", "1.0");
+      Span root =
+          tracer
+              .spanBuilder("GET /cart")
+              .setSpanKind(SpanKind.SERVER)
+              .setAttribute("http.route", "/cart")
+              .startSpan();
+      try (Scope ignored = root.makeCurrent()) {
+        tracer.spanBuilder("SELECT cart").setSpanKind(SpanKind.CLIENT).startSpan().end();
+        Span failed = tracer.spanBuilder("charge").setSpanKind(SpanKind.CLIENT).startSpan();
+        failed.setStatus(StatusCode.ERROR, "declined");
+        failed.end();
+      }
+      root.end();
+      Span other = tracer.spanBuilder("GET /health").setSpanKind(SpanKind.SERVER).startSpan();
+      other.end();
+      cartTrace = root.getSpanContext().getTraceId();
+      otherTrace = other.getSpanContext().getTraceId();
+      assertThat(tracing.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    }
+    // A client that did not see the acknowledgement sends the same spans again.
+    long now = System.currentTimeMillis() * 1_000_000L;
+    String retried =
+        """
+        {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"batch"}}]},
+          "scopeSpans":[{"spans":[
+            {"traceId":"%1$s","spanId":"00000000000000a1","name":"run","kind":2,"startTimeUnixNano":"%2$d","endTimeUnixNano":"%3$d"},
+            {"traceId":"%1$s","spanId":"00000000000000b2","parentSpanId":"00000000000000a1","name":"step","kind":1,"startTimeUnixNano":"%2$d","endTimeUnixNano":"%3$d"}]}]}]}
+        """
+            .formatted(RETRIED, now - 2_000_000_000L, now - 1_000_000_000L);
+    assertThat(spyglass.sendJson("traces", retried)).isEqualTo(200);
+    assertThat(spyglass.sendJson("traces", retried)).isEqualTo(200);
+    spyglass.awaitTotal("/api/v1/spans/search", 8);
+  }
+
+  @AfterAll
+  static void stop() {
+    spyglass.close();
+  }
+
+  private static JsonNode get(String path, int status) throws Exception {
+    HttpResponse<String> response = spyglass.get(path);
+    assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("content-type").orElse("")).contains("json");
+    return JSON.readTree(response.body());
+  }
+
+  private static String range(String style) {
+    Instant now = Instant.now();
+    String min = style.equals("camel") ? "query.startTimeMin=" : "query.start_time_min=";
+    String max = style.equals("camel") ? "&query.startTimeMax=" : "&query.start_time_max=";
+    return min + now.minusSeconds(3600) + max + now.plusSeconds(60);
+  }
+
+  private static List<JsonNode> spans(JsonNode result) {
+    List<JsonNode> spans = new ArrayList<>();
+    for (JsonNode resource : result.get("resourceSpans")) {
+      for (JsonNode scope : resource.get("scopeSpans")) {
+        scope.get("spans").forEach(spans::add);
+      }
+    }
+    return spans;
+  }
+
+  @Test
+  void servicesAndOperations() throws Exception {
+    JsonNode services = get("/api/v3/services", 200);
+    assertThat(services.fieldNames()).toIterable().containsExactly("services");
+    assertThat(services.get("services").toString()).isEqualTo("[\"batch\",\"shop\"]");
+    JsonNode servers = get("/api/v3/operations?service=shop&span_kind=server", 200);
+    assertThat(servers.get("operations").toString())
+        .isEqualTo(
+            "[{\"name\":\"GET /cart\",\"spanKind\":\"server\"},"
+                + "{\"name\":\"GET /health\",\"spanKind\":\"server\"}]");
+    assertThat(get("/api/v3/operations?service=shop", 200).get("operations")).hasSize(4);
+    JsonNode missing = get("/api/v3/operations", 400).get("error");
+    assertThat(missing.get("grpcCode").asInt()).isEqualTo(3);
+    assertThat(missing.get("httpCode").asInt()).isEqualTo(400);
+    assertThat(missing.get("httpStatus").asText()).isEqualTo("Bad Request");
+  }
+
+  @Test
+  void getTrace_isOtlpJsonInTheGatewaysResultWrapper() throws Exception {
+    JsonNode answer = get("/api/v3/traces/" + cartTrace, 200);
+    assertThat(answer.fieldNames()).toIterable().containsExactly("result");
+    JsonNode resource = answer.get("result").get("resourceSpans").get(0);
+    assertThat(resource.get("resource").get("attributes").toString())
+        .contains("{\"key\":\"service.name\",\"value\":{\"stringValue\":\"shop\"}}");
+    JsonNode scope = resource.get("scopeSpans").get(0).get("scope");
+    assertThat(scope.get("name").asText()).isEqualTo("shop-http");
+    assertThat(scope.get("version").asText()).isEqualTo("1.0");
+    List<JsonNode> spans = spans(answer.get("result"));
+    assertThat(spans).hasSize(3);
+    for (JsonNode span : spans) {
+      assertThat(span.get("traceId").asText()).isEqualTo(cartTrace); // hex, as OTLP/JSON says
+      assertThat(span.get("spanId").asText()).matches("[0-9a-f]{16}");
+      assertThat(span.get("startTimeUnixNano").isTextual()).isTrue();
+    }
+    JsonNode charge =
+        spans.stream()
+            .filter(s -> s.get("name").asText().equals("charge"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(charge.get("status").get("code").asText()).isEqualTo("STATUS_CODE_ERROR");
+    assertThat(charge.get("kind").asText()).isEqualTo("SPAN_KIND_CLIENT");
+
+    JsonNode unknown = get("/api/v3/traces/00000000000000000000000000000bad", 404).get("error");
+    assertThat(unknown.get("grpcCode").asInt()).isEqualTo(5);
+    assertThat(get("/api/v3/traces/not-an-id", 400).get("error").get("grpcCode").asInt())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void findTraces_byServiceOperationAttributesAndDuration() throws Exception {
+    String attributes = URLEncoder.encode("{\"http.route\":\"/cart\"}", StandardCharsets.UTF_8);
+    JsonNode found =
+        get(
+            "/api/v3/traces?query.service_name=shop&query.attributes="
+                + attributes
+                + "&"
+                + range("snake"),
+            200);
+    assertThat(spans(found.get("result")))
+        .hasSize(3)
+        .allSatisfy(s -> assertThat(s.get("traceId").asText()).isEqualTo(cartTrace));
+    JsonNode byOperation =
+        get(
+            "/api/v3/traces?query.service_name=shop&query.operation_name=GET%20/health&"
+                + range("snake"),
+            200);
+    assertThat(spans(byOperation.get("result")))
+        .singleElement()
+        .satisfies(s -> assertThat(s.get("traceId").asText()).isEqualTo(otherTrace));
+    JsonNode tooLong =
+        get("/api/v3/traces?query.service_name=shop&query.duration_min=1h&" + range("snake"), 200);
+    assertThat(tooLong.get("result").get("resourceSpans")).isNull();
+
+    assertThat(
+            get("/api/v3/traces?query.service_name=shop", 400).get("error").get("message").asText())
+        .contains("start_time_min");
+    assertThat(
+            get("/api/v3/traces?query.duration_min=soon&" + range("snake"), 400)
+                .get("error")
+                .get("httpCode")
+                .asInt())
+        .isEqualTo(400);
+    assertThat(
+            get("/api/v3/traces?query.attributes=%7Bbroken&" + range("snake"), 400)
+                .get("error")
+                .get("grpcCode")
+                .asInt())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void traceSummaries_asTheJaegerUiReadsThem() throws Exception {
+    JsonNode answer =
+        get(
+            "/api/v3/trace-summaries?query.serviceName=shop&query.operationName=GET%20/cart&"
+                + range("camel"),
+            200);
+    assertThat(answer.fieldNames()).toIterable().containsExactly("summaries");
+    JsonNode summary = answer.get("summaries").get(0);
+    assertThat(answer.get("summaries")).hasSize(1);
+    assertThat(summary.get("traceId").asText()).isEqualTo(cartTrace);
+    assertThat(summary.get("rootServiceName").asText()).isEqualTo("shop");
+    assertThat(summary.get("rootOperationName").asText()).isEqualTo("GET /cart");
+    assertThat(summary.get("minStartTimeUnixNano").isTextual()).isTrue();
+    assertThat(Long.parseLong(summary.get("maxEndTimeUnixNano").asText()))
+        .isGreaterThanOrEqualTo(Long.parseLong(summary.get("minStartTimeUnixNano").asText()));
+    assertThat(summary.get("spanCount").asInt()).isEqualTo(3);
+    assertThat(summary.get("errorSpanCount").asInt()).isEqualTo(1);
+    assertThat(summary.get("orphanSpanCount").asInt()).isZero();
+    assertThat(summary.get("services").toString())
+        .isEqualTo("[{\"name\":\"shop\",\"spanCount\":3,\"errorSpanCount\":1}]");
+    JsonNode deep =
+        get(
+            "/api/v3/trace-summaries?query.serviceName=shop&query.searchDepth=1&" + range("camel"),
+            200);
+    assertThat(deep.get("summaries")).hasSize(1);
+  }
+
+  @Test
+  void v2SearchByTraceIds_returnsExactlyThoseTraces_andBadTagsAreJaegerErrors() throws Exception {
+    JsonNode both = get("/api/traces?traceID=" + cartTrace + "&traceID=" + otherTrace, 200);
+    List<String> ids = new ArrayList<>();
+    both.get("data").forEach(t -> ids.add(t.get("traceID").asText()));
+    assertThat(ids).containsExactlyInAnyOrder(cartTrace, otherTrace);
+    JsonNode bad = get("/api/traces?service=shop&tags=%7Bnot-json", 400);
+    assertThat(bad.get("errors").get(0).get("code").asInt()).isEqualTo(400);
+    assertThat(bad.get("errors").get(0).get("msg").asText()).contains("tags");
+    assertThat(
+            get("/api/traces?service=shop&minDuration=soon", 400)
+                .get("errors")
+                .get(0)
+                .get("msg")
+                .asText())
+        .contains("minDuration");
+  }
+
+  @Test
+  void spansSentTwice_areReturnedOnce_byEveryTraceEndpoint() throws Exception {
+    assertThat(get("/api/traces/" + RETRIED, 200).get("data").get(0).get("spans")).hasSize(2);
+    assertThat(get("/api/traces?traceID=" + RETRIED, 200).get("data").get(0).get("spans"))
+        .hasSize(2);
+    assertThat(spans(get("/api/v3/traces/" + RETRIED, 200).get("result"))).hasSize(2);
+    assertThat(get("/api/v1/traces/" + RETRIED, 200).get("span_count").asInt()).isEqualTo(2);
+    JsonNode summary =
+        get("/api/v3/trace-summaries?query.serviceName=batch&" + range("camel"), 200)
+            .get("summaries")
+            .get(0);
+    assertThat(summary.get("spanCount").asInt()).isEqualTo(2);
+  }
+}
