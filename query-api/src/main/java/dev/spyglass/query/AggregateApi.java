@@ -28,11 +28,11 @@ import java.util.regex.Pattern;
  * metrics per bucket — e.g. errors per service per minute, or RED metrics from spans ({@code
  * group_by=service.name,name&metrics=rate,errors,p95(duration)}). Metrics: {@code count}, {@code
  * rate} (per second), {@code errors} (spans with status error), {@code
- * avg|min|max|sum|p50|p90|p95|p99(field)}.
+ * avg|min|max|sum|p50|p75|p90|p95|p99(field)}.
  */
 final class AggregateApi {
   private static final Pattern FUNCTION =
-      Pattern.compile("(avg|min|max|sum|p50|p90|p95|p99)\\(([a-z_.]+)\\)");
+      Pattern.compile("(avg|min|max|sum|p50|p75|p90|p95|p99)\\(([a-z_.]+)\\)");
 
   private final Readers readers;
   private final Times times;
@@ -125,7 +125,7 @@ final class AggregateApi {
           "invalid_metric",
           "metric '"
               + text
-              + "' is not count, rate, errors or avg|min|max|sum|p50|p90|p95|p99(field)");
+              + "' is not count, rate, errors or avg|min|max|sum|p50|p75|p90|p95|p99(field)");
     }
     return new Measure(
         Measure.Function.valueOf(function.group(1).toUpperCase(Locale.ROOT)), function.group(2));

@@ -356,7 +356,7 @@ final class JaegerApi {
   }
 
   @FunctionalInterface
-  private interface Data {
+  interface Data {
     void write(JsonGenerator json) throws IOException;
   }
 
@@ -364,7 +364,7 @@ final class JaegerApi {
    * Jaeger's response envelope: {@code data}, {@code total}, {@code limit}, {@code offset}, {@code
    * errors}; and {@code "partial": true} when the read ran past the query deadline.
    */
-  private static HttpResponse envelope(Data data, int total, boolean partial) throws IOException {
+  static HttpResponse envelope(Data data, int total, boolean partial) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator json = SearchApi.JSON.createGenerator(out)) {
       json.writeStartObject();
@@ -382,7 +382,7 @@ final class JaegerApi {
     return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, out.toByteArray());
   }
 
-  private static HttpResponse jaegerError(HttpStatus status, String message) {
+  static HttpResponse jaegerError(HttpStatus status, String message) {
     return HttpResponse.ofJson(
         status,
         Map.of(

@@ -40,6 +40,7 @@ public final class QueryApi {
     server.annotatedService().exceptionHandlers(errors).build(new ExportApi(readers, times));
     server.annotatedService().exceptionHandlers(errors).build(new JaegerApi(readers, times));
     server.annotatedService().exceptionHandlers(errors).build(new JaegerV3Api(readers, times));
+    server.annotatedService().exceptionHandlers(errors).build(new JaegerMonitorApi(readers, times));
     server.annotatedService().exceptionHandlers(errors).build(new AggregateApi(readers, times));
     server.annotatedService().exceptionHandlers(errors).build(new MetricsQueryApi(readers, times));
     server.service(

@@ -1,6 +1,7 @@
 package dev.spyglass.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -86,7 +87,34 @@ class JaegerV3ApiTest {
             .formatted(RETRIED, now - 2_000_000_000L, now - 1_000_000_000L);
     assertThat(spyglass.sendJson("traces", retried)).isEqualTo(200);
     assertThat(spyglass.sendJson("traces", retried)).isEqualTo(200);
-    spyglass.awaitTotal("/api/v1/spans/search", 8);
+    // For the monitor tab: four calls to pay in one minute, 10–40 ms, one failed.
+    long at = now - 120_000_000_000L;
+    StringBuilder pay = new StringBuilder();
+    for (int i = 1; i <= 4; i++) {
+      if (i > 1) {
+        pay.append(',');
+      }
+      pay.append(
+          """
+          {"traceId":"%032x","spanId":"%016x","name":"%s","kind":2,"startTimeUnixNano":"%d",
+           "endTimeUnixNano":"%d","status":{"code":%d}}
+          """
+              .formatted(
+                  0xfeed0 + i,
+                  i,
+                  i <= 2 ? "POST /pay" : "GET /pay",
+                  at,
+                  at + i * 10_000_000L,
+                  i == 4 ? 2 : 0));
+    }
+    String monitored =
+        """
+        {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"pay"}}]},
+          "scopeSpans":[{"spans":[%s]}]}]}
+        """
+            .formatted(pay);
+    assertThat(spyglass.sendJson("traces", monitored)).isEqualTo(200);
+    spyglass.awaitTotal("/api/v1/spans/search", 12);
   }
 
   @AfterAll
@@ -122,7 +150,7 @@ class JaegerV3ApiTest {
   void servicesAndOperations() throws Exception {
     JsonNode services = get("/api/v3/services", 200);
     assertThat(services.fieldNames()).toIterable().containsExactly("services");
-    assertThat(services.get("services").toString()).isEqualTo("[\"batch\",\"shop\"]");
+    assertThat(services.get("services").toString()).isEqualTo("[\"batch\",\"pay\",\"shop\"]");
     JsonNode servers = get("/api/v3/operations?service=shop&span_kind=server", 200);
     assertThat(servers.get("operations").toString())
         .isEqualTo(
@@ -266,5 +294,76 @@ class JaegerV3ApiTest {
             .get("summaries")
             .get(0);
     assertThat(summary.get("spanCount").asInt()).isEqualTo(2);
+  }
+
+  private static String monitor(String kind, String extra) {
+    return "/api/metrics/"
+        + kind
+        + "?service=pay&endTs="
+        + System.currentTimeMillis()
+        + "&lookback=600000&step=60000&ratePer=600000&spanKind=server"
+        + extra;
+  }
+
+  /** The points of every series, as (labels, values that are numbers). */
+  private static List<Double> values(JsonNode family) {
+    List<Double> values = new ArrayList<>();
+    for (JsonNode metric : family.get("metrics")) {
+      for (JsonNode point : metric.get("metricPoints")) {
+        assertThat(point.get("timestamp").asText()).endsWith("Z");
+        JsonNode value = point.get("gaugeValue").get("doubleValue");
+        if (value.isNumber()) {
+          values.add(value.asDouble());
+        } else {
+          assertThat(value.asText()).isEqualTo("NaN");
+        }
+      }
+    }
+    return values;
+  }
+
+  @Test
+  void monitorTab_callsErrorsAndLatencies_fromTheStoredSpans() throws Exception {
+    JsonNode calls = get(monitor("calls", ""), 200);
+    assertThat(calls.get("name").asText()).isEqualTo("service_call_rate");
+    assertThat(calls.get("type").asText()).isEqualTo("GAUGE");
+    assertThat(calls.get("help").asText()).isEqualTo("calls/sec, grouped by service");
+    assertThat(calls.get("metrics").get(0).get("labels").toString())
+        .isEqualTo("[{\"name\":\"service_name\",\"value\":\"pay\"}]");
+    // A point per minute of the 10, the step buckets aligned to whole minutes.
+    assertThat(calls.get("metrics").get(0).get("metricPoints")).hasSizeBetween(10, 11);
+    assertThat(values(calls).stream().mapToDouble(v -> v * 60).sum()).isCloseTo(4.0, within(1e-9));
+
+    JsonNode errors = get(monitor("errors", ""), 200);
+    assertThat(errors.get("name").asText()).isEqualTo("service_error_rate");
+    assertThat(values(errors)).containsExactly(0.25); // minutes without calls are NaN
+
+    JsonNode p75 = get(monitor("latencies", "&quantile=0.75"), 200);
+    assertThat(p75.get("name").asText()).isEqualTo("service_latencies");
+    assertThat(p75.get("help").asText()).isEqualTo("0.75th quantile latency, grouped by service");
+    assertThat(values(p75))
+        .singleElement()
+        .satisfies(ms -> assertThat(ms).isCloseTo(30.0, within(0.05)));
+
+    JsonNode byOperation = get(monitor("calls", "&groupByOperation=true"), 200);
+    assertThat(byOperation.get("name").asText()).isEqualTo("service_operation_call_rate");
+    List<String> operations = new ArrayList<>();
+    byOperation
+        .get("metrics")
+        .forEach(m -> operations.add(m.get("labels").get(1).get("value").asText()));
+    assertThat(operations).containsExactlyInAnyOrder("POST /pay", "GET /pay");
+
+    assertThat(get("/api/metrics/minstep", 200).get("data").asLong()).isEqualTo(1000);
+    assertThat(get("/api/metrics/calls?endTs=1", 400).get("errors").get(0).get("msg").asText())
+        .contains("service");
+    assertThat(
+            get(monitor("latencies", "&quantile=0.42"), 400)
+                .get("errors")
+                .get(0)
+                .get("code")
+                .asInt())
+        .isEqualTo(400);
+    assertThat(get(monitor("latencies", ""), 400).get("errors").get(0).get("msg").asText())
+        .contains("quantile");
   }
 }

@@ -30,6 +30,7 @@ public record Measure(Function function, String field) {
      * of records.
      */
     P50,
+    P75,
     P90,
     P95,
     P99;
@@ -43,6 +44,7 @@ public record Measure(Function function, String field) {
     public double quantile() {
       return switch (this) {
         case P50 -> 0.50;
+        case P75 -> 0.75;
         case P90 -> 0.90;
         case P95 -> 0.95;
         case P99 -> 0.99;
