@@ -243,6 +243,14 @@ class QueryApiTest {
             "/api/operations",
             "/api/traces",
             "/api/traces/{trace_id}",
+            "/api/v3/services",
+            "/api/v3/operations",
+            "/api/v3/traces",
+            "/api/v3/traces/{trace_id}",
+            "/api/v3/trace-summaries",
+            "/api/v3/dependencies",
+            "/api/metrics/{metric}",
+            "/api/metrics/minstep",
             "/api/dependencies");
   }
 
