@@ -1,13 +1,18 @@
 package dev.spyglass.query;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.QueryParams;
+import com.linecorp.armeria.common.QueryParamsBuilder;
 import com.linecorp.armeria.server.annotation.Blocking;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Post;
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.otlp.OtlpJson;
 import dev.spyglass.storage.Answer;
@@ -122,9 +127,30 @@ final class JaegerV3Api {
     }
   }
 
+  /** FindTraces' other binding: the request as a JSON body, {@code {"query": {…}}}. */
+  @Post("/api/v3/traces")
+  @Blocking
+  public HttpResponse findTracesPosted(AggregatedHttpRequest request) throws IOException {
+    try {
+      return result(find(new Params(fromBody(request))));
+    } catch (ApiException e) {
+      return error(e.status(), e.getMessage());
+    }
+  }
+
+  @Post("/api/v3/trace-summaries")
+  @Blocking
+  public HttpResponse traceSummariesPosted(AggregatedHttpRequest request) throws IOException {
+    return summaries(fromBody(request));
+  }
+
   @Get("/api/v3/trace-summaries")
   @Blocking
   public HttpResponse traceSummaries(QueryParams query) throws IOException {
+    return summaries(query);
+  }
+
+  private HttpResponse summaries(QueryParams query) throws IOException {
     try {
       TraceFinder.Found found = find(new Params(query));
       return json(
@@ -211,6 +237,33 @@ final class JaegerV3Api {
       }
     }
     return new TraceFinder(readers.get(), readers.deadline()).find(q, start, end, limit);
+  }
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /**
+   * The body's {@code query} object as the GET binding's {@code query.*} parameters: proto JSON
+   * names (snake_case or camelCase), {@code attributes} an object of strings, search depth a
+   * number.
+   */
+  private static QueryParams fromBody(AggregatedHttpRequest request) {
+    JsonNode body;
+    try {
+      body = MAPPER.readTree(request.contentUtf8());
+    } catch (IOException e) {
+      throw ApiException.badRequest("invalid_body", "the body is not JSON: " + e.getMessage());
+    }
+    JsonNode query = body == null ? null : body.get("query");
+    if (query == null || !query.isObject()) {
+      throw ApiException.badRequest("invalid_body", "the body must be {\"query\": {…}}");
+    }
+    QueryParamsBuilder params = QueryParams.builder();
+    for (var field : query.properties()) {
+      JsonNode value = field.getValue();
+      params.add(
+          "query." + field.getKey(), value.isValueNode() ? value.asText() : value.toString());
+    }
+    return params.build();
   }
 
   private static String v3(Params params, String snake, String camel) {

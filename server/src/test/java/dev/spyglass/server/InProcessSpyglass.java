@@ -82,6 +82,16 @@ final class InProcessSpyglass implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** POSTs a JSON body to the API port. */
+  HttpResponse<String> post(String path, String json) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   HttpResponse<byte[]> getBytes(String pathAndQuery) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api + pathAndQuery)).build(),

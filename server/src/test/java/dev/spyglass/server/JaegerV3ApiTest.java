@@ -237,6 +237,26 @@ class JaegerV3ApiTest {
   }
 
   @Test
+  void findTracesAndSummaries_takeTheQueryAsAJsonBodyToo() throws Exception {
+    Instant now = Instant.now();
+    String body =
+        """
+        {"query":{"service_name":"shop","operationName":"GET /cart","attributes":{"http.route":"/cart"},
+                  "start_time_min":"%s","startTimeMax":"%s","search_depth":5}}
+        """
+            .formatted(now.minusSeconds(3600), now.plusSeconds(60));
+    HttpResponse<String> traces = spyglass.post("/api/v3/traces", body);
+    assertThat(traces.statusCode()).as(traces.body()).isEqualTo(200);
+    assertThat(spans(JSON.readTree(traces.body()).get("result"))).hasSize(3);
+    HttpResponse<String> summaries = spyglass.post("/api/v3/trace-summaries", body);
+    assertThat(JSON.readTree(summaries.body()).get("summaries").get(0).get("traceId").asText())
+        .isEqualTo(cartTrace);
+    HttpResponse<String> broken = spyglass.post("/api/v3/traces", "{\"query\":");
+    assertThat(broken.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(broken.body()).get("error").get("grpcCode").asInt()).isEqualTo(3);
+  }
+
+  @Test
   void traceSummaries_asTheJaegerUiReadsThem() throws Exception {
     JsonNode answer =
         get(
