@@ -18,18 +18,13 @@ import dev.spyglass.pipeline.otlp.OtlpJson;
 import dev.spyglass.storage.Answer;
 import dev.spyglass.storage.Dependency;
 import dev.spyglass.storage.Operation;
-import dev.spyglass.storage.RecordOrigin;
 import dev.spyglass.storage.StoredSpan;
 import dev.spyglass.storage.TraceRequest;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Status;
-import io.opentelemetry.proto.trace.v1.TracesData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -271,38 +266,9 @@ final class JaegerV3Api {
     return value.isEmpty() ? params.string("query." + camel, "") : value;
   }
 
-  /** The traces as one OTLP {@code TracesData}, spans grouped by resource and scope. */
+  /** The traces as one OTLP JSON {@code TracesData}, in the gateway's result wrapper. */
   private static HttpResponse result(TraceFinder.Found found) {
-    Map<List<Object>, Map<List<Object>, ScopeSpans.Builder>> byResource = new LinkedHashMap<>();
-    Map<List<Object>, RecordOrigin> origins = new LinkedHashMap<>();
-    for (TraceFinder.Trace trace : found.traces()) {
-      for (StoredSpan span : trace.spans()) {
-        RecordOrigin origin = span.origin();
-        List<Object> resourceKey = List.of(origin.resource(), origin.resourceSchemaUrl());
-        origins.putIfAbsent(resourceKey, origin);
-        byResource
-            .computeIfAbsent(resourceKey, k -> new LinkedHashMap<>())
-            .computeIfAbsent(
-                List.of(origin.scope(), origin.scopeSchemaUrl()),
-                k ->
-                    ScopeSpans.newBuilder()
-                        .setScope(origin.scope())
-                        .setSchemaUrl(origin.scopeSchemaUrl()))
-            .addSpans(span.span());
-      }
-    }
-    TracesData.Builder data = TracesData.newBuilder();
-    byResource.forEach(
-        (key, scopes) -> {
-          RecordOrigin origin = origins.get(key);
-          ResourceSpans.Builder resource =
-              ResourceSpans.newBuilder()
-                  .setResource(origin.resource())
-                  .setSchemaUrl(origin.resourceSchemaUrl());
-          scopes.values().forEach(resource::addScopeSpans);
-          data.addResourceSpans(resource);
-        });
-    String body = "{\"result\":" + OtlpJson.write(data) + "}";
+    String body = "{\"result\":" + OtlpJson.write(OtlpTraces.data(found.traces())) + "}";
     return HttpResponse.of(
         HttpStatus.OK, MediaType.JSON_UTF_8, body.getBytes(StandardCharsets.UTF_8));
   }

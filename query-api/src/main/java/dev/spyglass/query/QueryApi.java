@@ -1,6 +1,7 @@
 package dev.spyglass.query;
 
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.spyglass.storage.TelemetryReader;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,11 @@ public final class QueryApi {
     server.annotatedService().exceptionHandlers(errors).build(new JaegerMonitorApi(readers, times));
     server.annotatedService().exceptionHandlers(errors).build(new AggregateApi(readers, times));
     server.annotatedService().exceptionHandlers(errors).build(new MetricsQueryApi(readers, times));
+    server.service(
+        GrpcService.builder()
+            .addService(new GrpcQueryService(readers))
+            .useBlockingTaskExecutor(true)
+            .build());
     server.service(
         "/api/v1/openapi.json",
         (ctx, req) ->

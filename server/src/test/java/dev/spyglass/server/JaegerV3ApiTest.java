@@ -1,10 +1,16 @@
 package dev.spyglass.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import dev.spyglass.proto.query.v1.GetTraceRequest;
+import dev.spyglass.proto.query.v1.QueryServiceGrpc;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -13,6 +19,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.proto.trace.v1.TracesData;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
@@ -385,5 +392,47 @@ class JaegerV3ApiTest {
         .isEqualTo(400);
     assertThat(get(monitor("latencies", ""), 400).get("errors").get(0).get("msg").asText())
         .contains("quantile");
+  }
+
+  @Test
+  void grpcGetTrace_fromAGeneratedClient_onTheApiPort() throws Exception {
+    QueryServiceGrpc.QueryServiceBlockingStub client =
+        GrpcClients.newClient(
+            "http://127.0.0.1:" + spyglass.api, QueryServiceGrpc.QueryServiceBlockingStub.class);
+    TracesData trace =
+        client.getTrace(GetTraceRequest.newBuilder().setTraceId(cartTrace).build()).getTrace();
+    List<String> names = new ArrayList<>();
+    trace
+        .getResourceSpansList()
+        .forEach(
+            r ->
+                r.getScopeSpansList()
+                    .forEach(sc -> sc.getSpansList().forEach(sp -> names.add(sp.getName()))));
+    assertThat(names).containsExactlyInAnyOrder("GET /cart", "SELECT cart", "charge");
+    assertThat(trace.getResourceSpans(0).getScopeSpans(0).getScope().getName())
+        .isEqualTo("shop-http");
+    // A retried export's spans come back once here too.
+    assertThat(
+            client
+                .getTrace(GetTraceRequest.newBuilder().setTraceId(RETRIED).build())
+                .getTrace()
+                .getResourceSpans(0)
+                .getScopeSpans(0)
+                .getSpansCount())
+        .isEqualTo(2);
+    assertThatThrownBy(
+            () -> client.getTrace(GetTraceRequest.newBuilder().setTraceId("nope").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThatThrownBy(
+            () ->
+                client.getTrace(
+                    GetTraceRequest.newBuilder()
+                        .setTraceId("00000000000000000000000000000bad")
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
 }
