@@ -46,7 +46,7 @@ public final class QueryApi {
     server.annotatedService().exceptionHandlers(errors).build(new MetricsQueryApi(readers, times));
     server.service(
         GrpcService.builder()
-            .addService(new GrpcQueryService(readers))
+            .addService(new GrpcQueryService(readers, times))
             .useBlockingTaskExecutor(true)
             .build());
     server.service(

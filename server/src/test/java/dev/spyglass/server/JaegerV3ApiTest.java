@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import dev.spyglass.proto.query.v1.GetTraceRequest;
 import dev.spyglass.proto.query.v1.QueryServiceGrpc;
+import dev.spyglass.proto.query.v1.Record;
+import dev.spyglass.proto.query.v1.SearchRequest;
+import dev.spyglass.proto.query.v1.SearchResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.opentelemetry.api.common.AttributeKey;
@@ -39,7 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Jaeger's api_v3 over HTTP, field by field as jaeger-query answers it (jaeger-idl's {@code
  * api_v3/query_service.proto} and the Jaeger UI's client), with spans sent by the OTel Java SDK;
- * and the v2 search by trace ids, its errors, and spans a retrying client sent twice.
+ * and the v2 search by trace ids, its errors, spans a retrying client sent twice, the monitor tab,
+ * and Spyglass's gRPC query service (module {@code proto}) from its generated client — every trace
+ * client against the same seeded store.
  */
 class JaegerV3ApiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -434,5 +439,53 @@ class JaegerV3ApiTest {
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
+  void grpcSearch_pagesThroughRecordsAsOtlp() throws Exception {
+    QueryServiceGrpc.QueryServiceBlockingStub client =
+        GrpcClients.newClient(
+            "http://127.0.0.1:" + spyglass.api, QueryServiceGrpc.QueryServiceBlockingStub.class);
+    SearchRequest request =
+        SearchRequest.newBuilder()
+            .setSignal(dev.spyglass.proto.query.v1.Signal.SIGNAL_SPANS)
+            .setQuery("service.name:pay")
+            .setStart("now-1h")
+            .setEnd("now+1m")
+            .setLimit(3)
+            .build();
+    SearchResponse first = client.search(request);
+    assertThat(first.getTotal()).isEqualTo(4);
+    assertThat(first.getRecordsCount()).isEqualTo(3);
+    assertThat(first.getNextCursor()).isNotEmpty();
+    Record record = first.getRecords(0);
+    assertThat(record.hasSpan()).isTrue();
+    assertThat(
+            record
+                .getSpan()
+                .getResourceSpans(0)
+                .getResource()
+                .getAttributes(0)
+                .getValue()
+                .getStringValue())
+        .isEqualTo("pay");
+    SearchResponse second =
+        client.search(request.toBuilder().setCursor(first.getNextCursor()).build());
+    assertThat(second.getRecordsCount()).isEqualTo(1);
+    assertThat(second.getNextCursor()).isEmpty();
+    // The HTTP API's refusals, as gRPC statuses.
+    assertThatThrownBy(() -> client.search(request.toBuilder().setQuery("name:(unclosed").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThatThrownBy(
+            () ->
+                client.search(
+                    request.toBuilder()
+                        .setSignal(dev.spyglass.proto.query.v1.Signal.SIGNAL_UNSPECIFIED)
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getDescription()).contains("signal"));
   }
 }
