@@ -52,14 +52,10 @@ function roles(answer: SeriesAnswer | undefined): Map<string, string> {
 }
 
 function Chart(props: { span: [number, number]; title: string; answer: SeriesAnswer | undefined; unit: string; onZoom: (a: number, b: number) => void; extra?: SeriesAnswer }) {
-  const main = lines(props.answer ?? null);
-  if (main.lines.length === 0) return null;
-  let chart = main;
-  if (props.extra) {
-    // Memory against maxmemory: the limit drawn as its own line per node.
-    const both = lines({ ...props.extra, series: [...(props.answer?.series ?? []), ...props.extra.series.map((s) => ({ ...s, labels: { ...s.labels, limit: "maxmemory" } }))] });
-    chart = both;
-  }
+  if (!props.answer || props.answer.series.length === 0) return null;
+  // Memory against maxmemory: the limit drawn as its own line per node.
+  const limits = (props.extra?.series ?? []).map((s) => ({ ...s, labels: { ...s.labels, limit: "maxmemory" } }));
+  const chart = lines({ ...props.answer, series: [...props.answer.series, ...limits] });
   return <TimeChart span={props.span} title={props.title} times={chart.times} lines={chart.lines} format={(v) => quantity(v, props.unit)} onZoom={props.onZoom} />;
 }
 

@@ -26,7 +26,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -304,7 +303,7 @@ final class JaegerV3Api {
       counts[1] += error ? 1 : 0;
     }
     json.writeStartObject();
-    json.writeStringField("traceId", trace.traceId().toLowerCase(Locale.ROOT));
+    json.writeStringField("traceId", trace.traceId());
     json.writeStringField("rootServiceName", root == null ? "" : root.origin().serviceName());
     json.writeStringField("rootOperationName", root == null ? "" : root.span().getName());
     json.writeStringField("minStartTimeUnixNano", Long.toUnsignedString(first));
