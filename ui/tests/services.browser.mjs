@@ -3,11 +3,21 @@
 import assert from "node:assert/strict";
 
 export default async function services({ base, page, api, shot }) {
-  await page.goto(`${base}/services?spans=all&range=1h`);
-  await page.locator(".red-table tbody tr").first().waitFor();
-  const red = await api(
-    "/api/v1/spans/aggregate?start=now-1h&end=now&group_by=service.name&metrics=count,rate,errors,p50(duration),p95(duration),p99(duration)&interval=auto&size=200",
+  // The table must draw what the API answered for the page's own window: asking again later could
+  // land on the next histogram bucket boundary, so the page's response is the one compared.
+  const answered = page.waitForResponse(
+    (r) => r.url().includes("/api/v1/spans/aggregate") && new URL(r.url()).searchParams.get("group_by") === "service.name",
   );
+  await page.goto(`${base}/services?spans=all&range=1h`);
+  const response = await answered;
+  const red = await response.json();
+  const asked = new URL(response.url()).searchParams;
+  assert.equal(asked.get("interval"), "auto");
+  assert.match(asked.get("metrics"), /count.*rate.*errors.*p50\(duration\).*p95\(duration\).*p99\(duration\)/);
+  // …and that answer is the API's for the same absolute window.
+  const again = await api(`/api/v1/spans/aggregate?${asked}`);
+  assert.deepEqual(again.buckets.map((b) => b.count), red.buckets.map((b) => b.count));
+  await page.locator(".red-table tbody tr").first().waitFor();
   const rows = page.locator(".red-table tbody tr");
   assert.deepEqual(
     await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.service)),
