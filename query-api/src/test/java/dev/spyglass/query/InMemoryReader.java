@@ -187,4 +187,15 @@ final class InMemoryReader implements TelemetryReader {
         all.size() > page.size() ? Optional.of(page.getLast().cursor()) : Optional.empty();
     return new ExportPage(page, next, false);
   }
+
+  final List<dev.spyglass.storage.TailListener> tails =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public dev.spyglass.storage.TailSubscription tail(
+      dev.spyglass.storage.TailRequest request, dev.spyglass.storage.TailListener listener) {
+    asked(request);
+    tails.add(listener);
+    return () -> tails.remove(listener);
+  }
 }

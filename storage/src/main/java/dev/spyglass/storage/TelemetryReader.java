@@ -51,4 +51,12 @@ public interface TelemetryReader {
 
   /** One page of an export, newest first, without counting. */
   ExportPage export(ExportRequest request) throws IOException;
+
+  /**
+   * Subscribes {@code listener} to records matching the request from now on, each handed over
+   * within a second of its acknowledgement.
+   *
+   * @throws InvalidQueryException if the query does not parse
+   */
+  TailSubscription tail(TailRequest request, TailListener listener);
 }

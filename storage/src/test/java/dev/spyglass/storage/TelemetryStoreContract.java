@@ -923,4 +923,65 @@ public abstract class TelemetryStoreContract {
                 .hits())
         .hasSize(6);
   }
+
+  /** Collects what a live tail hands over. */
+  private static final class Collected implements TailListener {
+    final List<StoredRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile boolean closed;
+
+    @Override
+    public void records(List<StoredRecord> batch) {
+      records.addAll(batch);
+    }
+
+    @Override
+    public void dropped(long count) {}
+
+    @Override
+    public void closed() {
+      closed = true;
+    }
+  }
+
+  @Test
+  void liveTail_handsOverMatchingRecords_withinASecondOfTheirAcknowledgement() throws Exception {
+    Collected errors = new Collected();
+    Collected spans = new Collected();
+    try (TailSubscription tail =
+            reader().tail(new TailRequest(Signal.LOGS, "severity_text:ERROR AND body:reset"), errors);
+        TailSubscription other = reader().tail(new TailRequest(Signal.TRACES, "*"), spans)) {
+      write(
+          Otlp.logs(
+              "checkout",
+              Otlp.log(T0 + 1, SeverityNumber.SEVERITY_NUMBER_ERROR, "Connection reset by peer"),
+              Otlp.log(T0 + 2, SeverityNumber.SEVERITY_NUMBER_INFO, "connection reset, retrying"),
+              Otlp.log(T0 + 3, SeverityNumber.SEVERITY_NUMBER_ERROR, "disk full")));
+      // The aim is a second; the wait allows for a loaded two-core test machine's scheduling.
+      await().atMost(Duration.ofSeconds(2)).until(() -> !errors.records.isEmpty());
+      assertThat(errors.records).hasSize(1);
+      assertThat(onlyLog(errors.records.get(0)).getBody().getStringValue())
+          .isEqualTo("Connection reset by peer");
+      assertThat(errors.records.get(0).timestampNanos()).isEqualTo(T0 + 1);
+      // The records are searchable too, and the tail found the same one a search finds.
+      SearchResult searched =
+          awaitHits(Signal.LOGS, "severity_text:ERROR AND body:reset", 1);
+      assertThat(onlyLog(searched.records().get(0)))
+          .isEqualTo(onlyLog(errors.records.get(0)));
+      assertThat(spans.records).isEmpty();
+    }
+    // Closed subscriptions get nothing more.
+    write(
+        Otlp.logs(
+            "checkout",
+            Otlp.log(T0 + 4, SeverityNumber.SEVERITY_NUMBER_ERROR, "connection reset again")));
+    awaitHits(Signal.LOGS, "body:again", 1);
+    assertThat(errors.records).hasSize(1);
+  }
+
+  @Test
+  void liveTail_refusesAQueryThatDoesNotParse() {
+    assertThatThrownBy(
+            () -> reader().tail(new TailRequest(Signal.LOGS, "body:(unclosed"), new Collected()))
+        .isInstanceOf(InvalidQueryException.class);
+  }
 }

@@ -24,6 +24,9 @@ import dev.spyglass.storage.StoredPoint;
 import dev.spyglass.storage.StoredRecord;
 import dev.spyglass.storage.StoredRecords;
 import dev.spyglass.storage.StoredSpan;
+import dev.spyglass.storage.TailListener;
+import dev.spyglass.storage.TailRequest;
+import dev.spyglass.storage.TailSubscription;
 import dev.spyglass.storage.TelemetryReader;
 import dev.spyglass.storage.TraceRecords;
 import dev.spyglass.storage.TraceRequest;
@@ -72,9 +75,12 @@ final class LuceneReader implements TelemetryReader {
   private final boolean leadingWildcard;
   private final DocValuesReads docValues;
 
-  LuceneReader(PartitionSet partitions, boolean leadingWildcard) {
+  private final LiveTail tail;
+
+  LuceneReader(PartitionSet partitions, boolean leadingWildcard, LiveTail tail) {
     this.partitions = partitions;
     this.leadingWildcard = leadingWildcard;
+    this.tail = tail;
     this.docValues = new DocValuesReads(partitions, this::matching);
   }
 
@@ -253,6 +259,11 @@ final class LuceneReader implements TelemetryReader {
       }
     }
     return fields;
+  }
+
+  @Override
+  public TailSubscription tail(TailRequest request, TailListener listener) {
+    return tail.subscribe(request, listener);
   }
 
   /** The documents matching {@code query} (Lucene syntax) in [start, end]. */

@@ -40,6 +40,7 @@ public final class TelemetryStore implements StorageComponent, Closeable {
   private final WriteAheadLog wal;
   private final Indexer indexer;
   private final LuceneReader reader;
+  private final LiveTail tail;
   private final AtomicLong pendingBytes = new AtomicLong();
   private final ScheduledExecutorService maintenance;
   private final List<String> walProblems;
@@ -88,9 +89,27 @@ public final class TelemetryStore implements StorageComponent, Closeable {
             log,
             meter);
     replay(checkpoint);
-    wal.onDurable(indexer::enqueue);
+    // Its own mapper: what a tail maps must not count twice in the attributes-left-out counter.
+    this.tail =
+        new LiveTail(
+            new RecordMapper(
+                new DocumentBuilder.Limits(
+                    limits.maxAttributes(),
+                    limits.maxValueLength(),
+                    io.opentelemetry.api.metrics.MeterProvider.noop()
+                        .get("tail")
+                        .counterBuilder("left_out")
+                        .build())),
+            config.query().allowLeadingWildcard(),
+            log,
+            meter);
+    wal.onDurable(
+        batch -> {
+          indexer.enqueue(batch);
+          tail.acknowledged(batch);
+        });
     indexer.start();
-    this.reader = new LuceneReader(partitions, config.query().allowLeadingWildcard());
+    this.reader = new LuceneReader(partitions, config.query().allowLeadingWildcard(), tail);
     this.maintenance =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("spyglass-store-maintenance").daemon().unstarted(r));
@@ -277,6 +296,7 @@ public final class TelemetryStore implements StorageComponent, Closeable {
     closed = true;
     stopMaintenance();
     wal.close();
+    tail.close();
     indexer.stop();
     partitions.close();
   }
@@ -289,6 +309,7 @@ public final class TelemetryStore implements StorageComponent, Closeable {
     closed = true;
     stopMaintenance();
     wal.crash();
+    tail.close();
     indexer.halt();
     for (Partition partition : partitions.all()) {
       partition.crash();
