@@ -53,24 +53,17 @@ final class AggregateApi {
     Times.Range range = times.range(params);
     List<String> groupBy = list(params.string("group_by", ""));
     List<String> names = list(params.string("metrics", "count"));
-    List<Measure> measures = names.stream().map(AggregateApi::measure).toList();
-    long interval = interval(params.string("interval", ""), range.start(), range.end());
-    int size = params.integer("size", 10, 1, 1000);
-
-    AggregationResult result =
-        readers
-            .get()
-            .aggregate(
-                new AggregationRequest(
-                    signal,
-                    q,
-                    range.start(),
-                    range.end(),
-                    groupBy,
-                    interval,
-                    measures,
-                    size,
-                    readers.deadline()));
+    AggregationRequest request =
+        request(
+            signal,
+            q,
+            range,
+            groupBy,
+            names,
+            params.string("interval", ""),
+            params.integer("size", 10, 1, 1000));
+    long interval = request.intervalNanos();
+    AggregationResult result = readers.get().aggregate(request);
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator json = SearchApi.JSON.createGenerator(out)) {
@@ -109,6 +102,33 @@ final class AggregateApi {
       json.writeEndObject();
     }
     return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, out.toByteArray());
+  }
+
+  /**
+   * The aggregation the parameters ask for, checked as this endpoint checks them (the gRPC {@code
+   * Aggregate} asks the same way).
+   *
+   * @param metrics the measures' names as given, {@code count} or {@code p95(duration)}
+   * @param interval a Go duration, {@code auto}, or empty for no histogram
+   */
+  AggregationRequest request(
+      Signal signal,
+      String q,
+      Times.Range range,
+      List<String> groupBy,
+      List<String> metrics,
+      String interval,
+      int size) {
+    return new AggregationRequest(
+        signal,
+        q,
+        range.start(),
+        range.end(),
+        groupBy,
+        interval(interval, range.start(), range.end()),
+        metrics.stream().map(AggregateApi::measure).toList(),
+        size,
+        readers.deadline());
   }
 
   /** {@code count}, {@code rate}, {@code errors} or {@code fn(field)}. */

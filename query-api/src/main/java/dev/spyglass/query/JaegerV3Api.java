@@ -18,17 +18,12 @@ import dev.spyglass.pipeline.otlp.OtlpJson;
 import dev.spyglass.storage.Answer;
 import dev.spyglass.storage.Dependency;
 import dev.spyglass.storage.Operation;
-import dev.spyglass.storage.StoredSpan;
 import dev.spyglass.storage.TraceRequest;
-import io.opentelemetry.proto.trace.v1.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Jaeger's api_v3 over HTTP (the JSON form of {@code jaeger.api_v3.QueryService}, as jaeger-query
@@ -91,24 +86,30 @@ final class JaegerV3Api {
   public HttpResponse trace(@Param("traceId") String traceId, QueryParams query)
       throws IOException {
     try {
-      String id = JaegerApi.normalise(traceId);
-      if (!TraceRequest.isTraceId(id)) {
-        return error(HttpStatus.BAD_REQUEST, "malformed trace id '" + traceId + "'");
-      }
       Params params = new Params(query);
       long start = times.parse("start_time", params.string("start_time", null), Long.MIN_VALUE);
       long end = times.parse("end_time", params.string("end_time", null), Long.MAX_VALUE);
-      TraceFinder.Found found =
-          new TraceFinder(readers.get(), readers.deadline()).byIds(List.of(id), start, end);
-      if (found.traces().isEmpty()) {
-        return found.partial()
-            ? error(HttpStatus.GATEWAY_TIMEOUT, "the trace lookup ran past the query deadline")
-            : error(HttpStatus.NOT_FOUND, "trace not found");
-      }
-      return result(found);
+      return result(trace(traceId, start, end));
     } catch (ApiException e) {
       return error(e.status(), e.getMessage());
     }
+  }
+
+  /** GetTrace: the trace's spans in [start, end]; 400, 404 or 504 as an {@link ApiException}. */
+  TraceFinder.Found trace(String traceId, long startNanos, long endNanos) throws IOException {
+    String id = JaegerApi.normalise(traceId);
+    if (!TraceRequest.isTraceId(id)) {
+      throw ApiException.badRequest("invalid_trace_id", "malformed trace id '" + traceId + "'");
+    }
+    TraceFinder.Found found =
+        new TraceFinder(readers.get(), readers.deadline()).byIds(List.of(id), startNanos, endNanos);
+    if (found.traces().isEmpty()) {
+      throw found.partial()
+          ? new ApiException(
+              HttpStatus.GATEWAY_TIMEOUT, "timeout", "the trace lookup ran past the query deadline")
+          : new ApiException(HttpStatus.NOT_FOUND, "not_found", "trace not found");
+    }
+    return found;
   }
 
   @Get("/api/v3/traces")
@@ -192,7 +193,7 @@ final class JaegerV3Api {
   }
 
   /** FindTraces' {@code query.*} parameters, snake_case as the proto or camelCase as the UI. */
-  private TraceFinder.Found find(Params params) throws IOException {
+  TraceFinder.Found find(Params params) throws IOException {
     if (!v3(params, "filter", "filter").isEmpty()) {
       throw ApiException.badRequest(
           "unsupported_filter", "query.filter (structured filters) is not supported");
@@ -274,49 +275,22 @@ final class JaegerV3Api {
 
   /** A trace summary as the search page reads it: root, times (ns strings), counts, services. */
   private static void summary(JsonGenerator json, TraceFinder.Trace trace) throws IOException {
-    Set<String> ids = new HashSet<>();
-    trace.spans().forEach(span -> ids.add(span.spanIdHex()));
-    StoredSpan root = null;
-    long first = Long.MAX_VALUE;
-    long last = Long.MIN_VALUE;
-    int errors = 0;
-    int orphans = 0;
-    Map<String, int[]> services = new TreeMap<>();
-    for (StoredSpan span : trace.spans()) {
-      String parent = span.parentSpanIdHex();
-      boolean top = parent.isEmpty() || !ids.contains(parent);
-      if (top && !parent.isEmpty()) {
-        orphans++;
-      }
-      long start = span.span().getStartTimeUnixNano();
-      if (top && (root == null || start < root.span().getStartTimeUnixNano())) {
-        root = span;
-      }
-      first = Math.min(first, start);
-      last = Math.max(last, span.span().getEndTimeUnixNano());
-      boolean error = span.span().getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
-      if (error) {
-        errors++;
-      }
-      int[] counts = services.computeIfAbsent(span.origin().serviceName(), s -> new int[2]);
-      counts[0]++;
-      counts[1] += error ? 1 : 0;
-    }
+    TraceSummary summary = TraceSummary.of(trace);
     json.writeStartObject();
-    json.writeStringField("traceId", trace.traceId());
-    json.writeStringField("rootServiceName", root == null ? "" : root.origin().serviceName());
-    json.writeStringField("rootOperationName", root == null ? "" : root.span().getName());
-    json.writeStringField("minStartTimeUnixNano", Long.toUnsignedString(first));
-    json.writeStringField("maxEndTimeUnixNano", Long.toUnsignedString(last));
-    json.writeNumberField("spanCount", trace.spans().size());
-    json.writeNumberField("errorSpanCount", errors);
-    json.writeNumberField("orphanSpanCount", orphans);
+    json.writeStringField("traceId", summary.traceId());
+    json.writeStringField("rootServiceName", summary.rootService());
+    json.writeStringField("rootOperationName", summary.rootOperation());
+    json.writeStringField("minStartTimeUnixNano", Long.toUnsignedString(summary.firstStartNanos()));
+    json.writeStringField("maxEndTimeUnixNano", Long.toUnsignedString(summary.lastEndNanos()));
+    json.writeNumberField("spanCount", summary.spanCount());
+    json.writeNumberField("errorSpanCount", summary.errorCount());
+    json.writeNumberField("orphanSpanCount", summary.orphanCount());
     json.writeArrayFieldStart("services");
-    for (Map.Entry<String, int[]> service : services.entrySet()) {
+    for (Map.Entry<String, TraceSummary.Counts> service : summary.services().entrySet()) {
       json.writeStartObject();
       json.writeStringField("name", service.getKey());
-      json.writeNumberField("spanCount", service.getValue()[0]);
-      json.writeNumberField("errorSpanCount", service.getValue()[1]);
+      json.writeNumberField("spanCount", service.getValue().spans());
+      json.writeNumberField("errorSpanCount", service.getValue().errors());
       json.writeEndObject();
     }
     json.writeEndArray();

@@ -3,6 +3,7 @@ package dev.spyglass.query;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.spyglass.storage.TelemetryReader;
+import io.opentelemetry.api.metrics.Meter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -29,10 +30,14 @@ public final class QueryApi {
    * Adds the query API's routes to {@code server}. {@code reader} is asked at request time (the
    * store opens after the API starts listening) and answers empty while there is none; every read
    * runs under {@code queryTimeout} (zero for none) and past it answers what it found, flagged
-   * {@code partial}.
+   * {@code partial}. The gRPC services ({@code spyglass.query.v1} and Jaeger's {@code api_v3}) are
+   * served on the same port and report their streams' records to {@code meter}.
    */
   public static void addTo(
-      ServerBuilder server, Supplier<Optional<TelemetryReader>> reader, Duration queryTimeout) {
+      ServerBuilder server,
+      Supplier<Optional<TelemetryReader>> reader,
+      Duration queryTimeout,
+      Meter meter) {
     Readers readers = new Readers(reader, queryTimeout);
     Times times = new Times(QueryApi::now);
     ApiErrorHandler errors = new ApiErrorHandler();
@@ -46,7 +51,8 @@ public final class QueryApi {
     server.annotatedService().exceptionHandlers(errors).build(new MetricsQueryApi(readers, times));
     server.service(
         GrpcService.builder()
-            .addService(new GrpcQueryService(readers, times))
+            .addService(new GrpcQueryService(readers, times, meter))
+            .addService(new JaegerGrpcQueryService(readers, times))
             .useBlockingTaskExecutor(true)
             .build());
     server.service(

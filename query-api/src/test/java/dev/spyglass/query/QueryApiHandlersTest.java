@@ -62,7 +62,11 @@ class QueryApiHandlersTest {
   @BeforeAll
   static void startServer() {
     ServerBuilder builder = Server.builder().http(0);
-    QueryApi.addTo(builder, READER::get, Duration.ofSeconds(7));
+    QueryApi.addTo(
+        builder,
+        READER::get,
+        Duration.ofSeconds(7),
+        io.opentelemetry.api.metrics.MeterProvider.noop().get("test"));
     server = builder.build();
     server.start().join();
   }

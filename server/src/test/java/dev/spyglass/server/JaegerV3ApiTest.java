@@ -7,6 +7,15 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.client.grpc.GrpcClients;
+import dev.spyglass.proto.jaeger.api_v3.FindTraceSummariesRequest;
+import dev.spyglass.proto.jaeger.api_v3.FindTracesRequest;
+import dev.spyglass.proto.jaeger.api_v3.GetDependenciesRequest;
+import dev.spyglass.proto.jaeger.api_v3.GetOperationsRequest;
+import dev.spyglass.proto.jaeger.api_v3.GetServicesRequest;
+import dev.spyglass.proto.jaeger.api_v3.TraceQueryParameters;
+import dev.spyglass.proto.jaeger.api_v3.TraceSummary;
+import dev.spyglass.proto.query.v1.AggregateRequest;
+import dev.spyglass.proto.query.v1.AggregateResponse;
 import dev.spyglass.proto.query.v1.GetTraceRequest;
 import dev.spyglass.proto.query.v1.QueryServiceGrpc;
 import dev.spyglass.proto.query.v1.Record;
@@ -487,5 +496,201 @@ class JaegerV3ApiTest {
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getDescription()).contains("signal"));
+  }
+
+  @Test
+  void grpcAggregate_isTheHttpAggregation() throws Exception {
+    QueryServiceGrpc.QueryServiceBlockingStub client =
+        GrpcClients.newClient(
+            "http://127.0.0.1:" + spyglass.api, QueryServiceGrpc.QueryServiceBlockingStub.class);
+    AggregateResponse answer =
+        client.aggregate(
+            AggregateRequest.newBuilder()
+                .setSignal(dev.spyglass.proto.query.v1.Signal.SIGNAL_SPANS)
+                .setQuery("service.name:pay")
+                .setStart("now-1h")
+                .setEnd("now+1m")
+                .addGroupBy("name")
+                .addAllMetrics(List.of("count", "errors", "max(duration)"))
+                .setInterval("1m")
+                .build());
+    JsonNode http =
+        get(
+            "/api/v1/spans/aggregate?q=service.name:pay&start=now-1h&end=now%2B1m&group_by=name"
+                + "&metrics=count,errors,max(duration)&interval=1m",
+            200);
+    assertThat(answer.getTotal()).isEqualTo(4).isEqualTo(http.get("total").asLong());
+    assertThat(answer.getInterval()).isEqualTo("1m");
+    assertThat(answer.getGroupsList())
+        .extracting(g -> g.getKey(0))
+        .containsExactlyInAnyOrder("GET /pay", "POST /pay");
+    AggregateResponse.Group get =
+        answer.getGroupsList().stream()
+            .filter(g -> g.getKey(0).equals("GET /pay"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(get.getValuesMap())
+        .containsEntry("count", 2.0)
+        .containsEntry("errors", 1.0)
+        .containsEntry("max(duration)", 40_000_000.0);
+    JsonNode httpGet = null;
+    for (JsonNode bucket : http.get("buckets")) {
+      if (bucket.get("key").get("name").asText().equals("GET /pay")) {
+        httpGet = bucket;
+      }
+    }
+    assertThat(get.getHistogramCount()).isEqualTo(httpGet.get("histogram").size());
+    assertThatThrownBy(
+            () ->
+                client.aggregate(
+                    AggregateRequest.newBuilder()
+                        .setSignal(dev.spyglass.proto.query.v1.Signal.SIGNAL_SPANS)
+                        .addMetrics("median(duration)")
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getDescription()).contains("median(duration)"));
+  }
+
+  @Test
+  void jaegerApiV3OverGrpc_answersJaegersOwnStubs() throws Exception {
+    var jaeger =
+        GrpcClients.newClient(
+            "http://127.0.0.1:" + spyglass.api,
+            dev.spyglass.proto.jaeger.api_v3.QueryServiceGrpc.QueryServiceBlockingStub.class);
+    assertThat(jaeger.getServices(GetServicesRequest.getDefaultInstance()).getServicesList())
+        .containsExactly("batch", "pay", "shop");
+    assertThat(
+            jaeger
+                .getOperations(
+                    GetOperationsRequest.newBuilder()
+                        .setService("shop")
+                        .setSpanKind("server")
+                        .build())
+                .getOperationsList())
+        .extracting(o -> o.getName() + "/" + o.getSpanKind())
+        .containsExactly("GET /cart/server", "GET /health/server");
+
+    List<TracesData> trace = new ArrayList<>();
+    jaeger
+        .getTrace(
+            dev.spyglass.proto.jaeger.api_v3.GetTraceRequest.newBuilder()
+                .setTraceId(cartTrace)
+                .build())
+        .forEachRemaining(trace::add);
+    assertThat(trace).hasSize(1);
+    assertThat(trace.get(0).getResourceSpans(0).getScopeSpans(0).getSpansCount()).isEqualTo(3);
+
+    Instant now = Instant.now();
+    TraceQueryParameters cart =
+        TraceQueryParameters.newBuilder()
+            .setServiceName("shop")
+            .putAttributes("http.route", "/cart")
+            .setStartTimeMin(timestamp(now.minusSeconds(3600)))
+            .setStartTimeMax(timestamp(now.plusSeconds(60)))
+            .setDurationMin(com.google.protobuf.Duration.newBuilder().setNanos(1))
+            .setSearchDepth(10)
+            .build();
+    List<TracesData> found = new ArrayList<>();
+    jaeger
+        .findTraces(FindTracesRequest.newBuilder().setQuery(cart).build())
+        .forEachRemaining(found::add);
+    assertThat(found)
+        .singleElement()
+        .satisfies(
+            t ->
+                assertThat(
+                        t.getResourceSpans(0)
+                            .getScopeSpans(0)
+                            .getSpans(0)
+                            .getTraceId()
+                            .toByteArray())
+                    .asHexString()
+                    .isEqualToIgnoringCase(cartTrace));
+
+    List<TraceSummary> summaries = new ArrayList<>();
+    jaeger
+        .findTraceSummaries(FindTraceSummariesRequest.newBuilder().setQuery(cart).build())
+        .forEachRemaining(chunk -> summaries.addAll(chunk.getSummariesList()));
+    assertThat(summaries)
+        .singleElement()
+        .satisfies(
+            summary -> {
+              assertThat(summary.getTraceId()).isEqualTo(cartTrace);
+              assertThat(summary.getRootServiceName()).isEqualTo("shop");
+              assertThat(summary.getRootOperationName()).isEqualTo("GET /cart");
+              assertThat(summary.getSpanCount()).isEqualTo(3);
+              assertThat(summary.getErrorSpanCount()).isEqualTo(1);
+              assertThat(summary.getMaxEndTimeUnixNano())
+                  .isGreaterThan(summary.getMinStartTimeUnixNano());
+              assertThat(summary.getServices(0).getName()).isEqualTo("shop");
+            });
+
+    JsonNode httpDependencies =
+        get(
+            "/api/v3/dependencies?start_time="
+                + now.minusSeconds(3600)
+                + "&end_time="
+                + now.plusSeconds(60),
+            200);
+    assertThat(
+            jaeger
+                .getDependencies(
+                    GetDependenciesRequest.newBuilder()
+                        .setStartTime(timestamp(now.minusSeconds(3600)))
+                        .setEndTime(timestamp(now.plusSeconds(60)))
+                        .build())
+                .getDependenciesCount())
+        .isEqualTo(httpDependencies.get("dependencies").size());
+
+    // Refusals: no times, a bad id, an unknown trace, the experimental filter (field 10).
+    assertThatThrownBy(
+            () ->
+                jaeger
+                    .findTraces(
+                        FindTracesRequest.newBuilder()
+                            .setQuery(TraceQueryParameters.newBuilder().setServiceName("shop"))
+                            .build())
+                    .hasNext())
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThatThrownBy(
+            () ->
+                jaeger
+                    .getTrace(
+                        dev.spyglass.proto.jaeger.api_v3.GetTraceRequest.newBuilder()
+                            .setTraceId("00000000000000000000000000000bad")
+                            .build())
+                    .hasNext())
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    TraceQueryParameters filtered =
+        cart.toBuilder()
+            .setUnknownFields(
+                com.google.protobuf.UnknownFieldSet.newBuilder()
+                    .addField(
+                        10,
+                        com.google.protobuf.UnknownFieldSet.Field.newBuilder()
+                            .addLengthDelimited(com.google.protobuf.ByteString.copyFromUtf8("x"))
+                            .build())
+                    .build())
+            .build();
+    assertThatThrownBy(
+            () ->
+                jaeger
+                    .findTraces(FindTracesRequest.newBuilder().setQuery(filtered).build())
+                    .hasNext())
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getDescription()).contains("filter"));
+  }
+
+  private static com.google.protobuf.Timestamp timestamp(Instant time) {
+    return com.google.protobuf.Timestamp.newBuilder()
+        .setSeconds(time.getEpochSecond())
+        .setNanos(time.getNano())
+        .build();
   }
 }

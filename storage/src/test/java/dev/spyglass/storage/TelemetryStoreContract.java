@@ -948,7 +948,8 @@ public abstract class TelemetryStoreContract {
     Collected errors = new Collected();
     Collected spans = new Collected();
     try (TailSubscription tail =
-            reader().tail(new TailRequest(Signal.LOGS, "severity_text:ERROR AND body:reset"), errors);
+            reader()
+                .tail(new TailRequest(Signal.LOGS, "severity_text:ERROR AND body:reset"), errors);
         TailSubscription other = reader().tail(new TailRequest(Signal.TRACES, "*"), spans)) {
       write(
           Otlp.logs(
@@ -963,10 +964,8 @@ public abstract class TelemetryStoreContract {
           .isEqualTo("Connection reset by peer");
       assertThat(errors.records.get(0).timestampNanos()).isEqualTo(T0 + 1);
       // The records are searchable too, and the tail found the same one a search finds.
-      SearchResult searched =
-          awaitHits(Signal.LOGS, "severity_text:ERROR AND body:reset", 1);
-      assertThat(onlyLog(searched.records().get(0)))
-          .isEqualTo(onlyLog(errors.records.get(0)));
+      SearchResult searched = awaitHits(Signal.LOGS, "severity_text:ERROR AND body:reset", 1);
+      assertThat(onlyLog(searched.records().get(0))).isEqualTo(onlyLog(errors.records.get(0)));
       assertThat(spans.records).isEmpty();
     }
     // Closed subscriptions get nothing more.

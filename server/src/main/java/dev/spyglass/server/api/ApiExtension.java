@@ -48,7 +48,8 @@ final class ApiExtension implements Extension {
     QueryApi.addTo(
         builder,
         () -> storage(host, storageId).map(StorageComponent::reader),
-        config.queryTimeout());
+        config.queryTimeout(),
+        settings.meter());
     if (!WebUi.addTo(builder)) {
       settings.logger().warn("this build has no web UI (module ui); the API is served alone");
     }
