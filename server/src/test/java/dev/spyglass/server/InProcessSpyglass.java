@@ -50,6 +50,11 @@ final class InProcessSpyglass implements AutoCloseable {
    * %2$s} the data directory and {@code %3$d} the API port.
    */
   InProcessSpyglass(Path data, String yamlTemplate) throws IOException {
+    this(data, yamlTemplate, MeterProvider.noop());
+  }
+
+  /** As {@link #InProcessSpyglass(Path, String)}, its components reporting to {@code meters}. */
+  InProcessSpyglass(Path data, String yamlTemplate, MeterProvider meters) throws IOException {
     api = SpyglassProcess.freePort();
     otlpHttp = SpyglassProcess.freePort();
     String yaml = yamlTemplate.formatted(otlpHttp, data, api);
@@ -57,7 +62,7 @@ final class InProcessSpyglass implements AutoCloseable {
         Service.create(
             ConfigLoader.create(ComponentRegistry.factories()).parse(yaml, "test.yaml"),
             ComponentRegistry.factories(),
-            MeterProvider.noop());
+            meters);
     service.start();
   }
 
