@@ -53,6 +53,8 @@ public final class QueryApi {
         GrpcService.builder()
             .addService(new GrpcQueryService(readers, times, meter))
             .addService(new JaegerGrpcQueryService(readers, times))
+            // So grpcurl and other tools list and call the services without the .proto files.
+            .addService(io.grpc.protobuf.services.ProtoReflectionServiceV1.newInstance())
             .useBlockingTaskExecutor(true)
             .build());
     server.service(

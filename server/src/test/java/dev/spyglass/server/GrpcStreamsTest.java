@@ -291,4 +291,36 @@ class GrpcStreamsTest {
     assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(status.getDescription()).contains("body:(oops");
   }
+
+  @Test
+  void reflection_listsTheQueryServices_forGrpcurl() throws Exception {
+    var reflection =
+        GrpcClients.newClient(
+            "http://127.0.0.1:" + spyglass.api,
+            io.grpc.reflection.v1.ServerReflectionGrpc.ServerReflectionStub.class);
+    CompletableFuture<io.grpc.reflection.v1.ServerReflectionResponse> answer =
+        new CompletableFuture<>();
+    var requests =
+        reflection.serverReflectionInfo(
+            new io.grpc.stub.StreamObserver<>() {
+              @Override
+              public void onNext(io.grpc.reflection.v1.ServerReflectionResponse response) {
+                answer.complete(response);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+    requests.onNext(
+        io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+    requests.onCompleted();
+    assertThat(answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList())
+        .extracting(io.grpc.reflection.v1.ServiceResponse::getName)
+        .contains("spyglass.query.v1.QueryService", "jaeger.api_v3.QueryService");
+  }
 }
