@@ -1,0 +1,439 @@
+package dev.spyglass.patterns;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The patterns of one service's log messages, mined online (docs/adr/0016).
+ *
+ * <ol>
+ *   <li>A message is split into words at whitespace; each word's obvious variables are masked
+ *       ({@link Masking}); a run of like masked words ({@code blk_<*> blk_<*>}) is one.
+ *   <li>Messages with the same masked words share a <em>cluster</em>; a new one first tries the
+ *       patterns with wildcards of its length.
+ *   <li>Clusters that differ in one word only (never the first, the message's event name) become
+ *       one pattern with a wildcard there once {@link #DISTINCT_WORDS} different words have been
+ *       seen at that place — two, if one of them already holds a variable, is a path, or is a unit
+ *       after a quantity. A pattern with a wildcard absorbs the patterns it generalises.
+ * </ol>
+ *
+ * Merged clusters keep their ids and resolve to the pattern they are now part of.
+ */
+final class Miner {
+  /** Different words at one place that make it a variable: fewer are taken for constants. */
+  static final int DISTINCT_WORDS = 4;
+
+  /** Words of a message that are mined; the rest are one variable. */
+  static final int MAX_WORDS = 128;
+
+  /** Message shapes remembered for exact lookup, beyond the clusters' own. */
+  private static final int MAX_CACHED_SHAPES = 100_000;
+
+  private static final class Cluster {
+    final int id;
+    final String key;
+    String[] words;
+    final String[] separators;
+    long count;
+    int parent;
+
+    Cluster(int id, String key, String[] words, String[] separators) {
+      this.id = id;
+      this.key = key;
+      this.words = words;
+      this.separators = separators;
+      this.parent = id;
+    }
+  }
+
+  /** A message as mined: its masked words and the whitespace around them. */
+  record Shape(String key, String[] words, String[] separators) {}
+
+  private final int maxClusters;
+  private final List<Cluster> clusters = new ArrayList<>();
+  private final Map<String, Integer> exact = new HashMap<>();
+  private final Map<String, Set<Integer>> siblings = new HashMap<>();
+  private final Map<Integer, List<Integer>> withWildcards = new HashMap<>();
+  private final Map<Integer, List<Integer>> byLength = new HashMap<>();
+
+  Miner(int maxClusters) {
+    this.maxClusters = maxClusters;
+  }
+
+  /** The cluster {@code message} belongs to, created if new; -1 when the cap is reached. */
+  int assign(String message) {
+    Shape shape = shape(message);
+    Integer known = exact.get(shape.key());
+    int id;
+    if (known != null) {
+      id = known;
+    } else {
+      Cluster general = general(shape.words());
+      if (general != null) {
+        id = general.id;
+        cache(shape.key(), id);
+      } else if (clusters.size() >= maxClusters) {
+        return -1;
+      } else {
+        id = create(shape);
+      }
+    }
+    root(id).count++;
+    return id;
+  }
+
+  /** The pattern cluster {@code id} is now part of. */
+  int resolve(int id) {
+    return root(id).id;
+  }
+
+  /** Every cluster id whose pattern is now {@code root}'s. */
+  List<Integer> members(int root) {
+    List<Integer> members = new ArrayList<>();
+    for (Cluster c : clusters) {
+      if (root(c.id).id == root) {
+        members.add(c.id);
+      }
+    }
+    return members;
+  }
+
+  String key(int id) {
+    return clusters.get(id).key;
+  }
+
+  int size() {
+    return clusters.size();
+  }
+
+  long count(int id) {
+    return root(id).count;
+  }
+
+  /** The template of cluster {@code id}'s pattern, variable parts as {@code <*>}. */
+  String template(int id) {
+    Cluster c = root(id);
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < c.words.length; i++) {
+      out.append(c.separators[i]).append(c.words[i]);
+    }
+    out.append(c.separators[c.words.length]);
+    return out.toString().strip();
+  }
+
+  /** The words of cluster {@code id}'s pattern. */
+  String[] words(int id) {
+    return root(id).words.clone();
+  }
+
+  static Shape shape(String message) {
+    List<String> words = new ArrayList<>();
+    List<String> separators = new ArrayList<>();
+    StringBuilder separator = new StringBuilder();
+    int n = message.length();
+    int i = 0;
+    while (i < n) {
+      int start = i;
+      while (i < n && Character.isWhitespace(message.charAt(i))) {
+        i++;
+      }
+      separator.append(message, start, i);
+      if (i >= n) {
+        break;
+      }
+      start = i;
+      while (i < n && !Character.isWhitespace(message.charAt(i))) {
+        i++;
+      }
+      if (words.size() == MAX_WORDS - 1) {
+        // The rest is one variable: a message cannot make mining cost more than MAX_WORDS words.
+        separators.add(separator.toString());
+        words.add(Masking.WILDCARD);
+        separator.setLength(0);
+        break;
+      }
+      String word = Masking.mask(message.substring(start, i));
+      // A list of like values (blk_1 blk_2 blk_3) is one variable.
+      if (!words.isEmpty()
+          && word.contains(Masking.WILDCARD)
+          && hasLetter(word)
+          && word.equals(words.getLast())) {
+        separator.setLength(0);
+        continue;
+      }
+      separators.add(separator.toString());
+      separator.setLength(0);
+      words.add(word);
+    }
+    separators.add(separator.toString());
+    String[] masked = words.toArray(String[]::new);
+    return new Shape(String.join("\u0001", masked), masked, separators.toArray(String[]::new));
+  }
+
+  private int create(Shape shape) {
+    Cluster cluster =
+        new Cluster(clusters.size(), shape.key(), shape.words().clone(), shape.separators());
+    clusters.add(cluster);
+    exact.put(shape.key(), cluster.id);
+    byLength.computeIfAbsent(cluster.words.length, k -> new ArrayList<>()).add(cluster.id);
+    if (shape.key().contains(Masking.WILDCARD)) {
+      withWildcards.computeIfAbsent(cluster.words.length, k -> new ArrayList<>()).add(cluster.id);
+      absorb(cluster);
+    }
+    index(root(cluster.id));
+    return cluster.id;
+  }
+
+  private void cache(String key, int id) {
+    if (exact.size() >= clusters.size() + MAX_CACHED_SHAPES) {
+      exact.clear();
+      for (Cluster c : clusters) {
+        exact.put(c.key, c.id);
+      }
+    }
+    exact.put(key, id);
+  }
+
+  /** The first pattern with wildcards that {@code words} are an instance of. */
+  private Cluster general(String[] words) {
+    List<Integer> candidates = withWildcards.get(words.length);
+    if (candidates == null) {
+      return null;
+    }
+    for (int id : candidates) {
+      Cluster c = clusters.get(id);
+      if (c.parent == c.id && matches(c.words, words)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private static boolean matches(String[] template, String[] words) {
+    for (int i = 0; i < words.length; i++) {
+      if (!Glob.matches(template[i], words[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Registers {@code c} with its siblings at each place, merging where a variable shows. */
+  private void index(Cluster c) {
+    for (int p = 1; p < c.words.length; p++) {
+      if (c.words[p].equals(Masking.WILDCARD)) {
+        continue;
+      }
+      Set<Integer> group =
+          siblings.computeIfAbsent(siblingKey(c.words, p), k -> new LinkedHashSet<>());
+      group.add(c.id);
+      Set<Integer> roots = new LinkedHashSet<>();
+      for (int id : group) {
+        roots.add(root(id).id);
+      }
+      Set<String> values = new LinkedHashSet<>();
+      boolean variable = false;
+      for (int id : roots) {
+        String[] words = clusters.get(id).words;
+        values.add(words[p]);
+        variable |= looksVariable(words[p], words[p - 1]);
+      }
+      if (values.size() >= (variable ? 2 : DISTINCT_WORDS)) {
+        Cluster into = mergeAll(roots);
+        absorb(into);
+        index(root(into.id));
+        return;
+      }
+    }
+  }
+
+  private static boolean looksVariable(String word, String before) {
+    return word.contains(Masking.WILDCARD)
+        || word.indexOf('/') >= 0
+        || (Masking.isUnit(word) && before.endsWith(Masking.WILDCARD));
+  }
+
+  /** Merges into {@code c} every other pattern it generalises: alike wherever both have words. */
+  private void absorb(Cluster c) {
+    Set<Integer> compatible = new LinkedHashSet<>();
+    compatible.add(c.id);
+    for (int id : byLength.get(c.words.length)) {
+      Cluster other = root(id);
+      if (!compatible.contains(other.id) && unifies(c.words, other.words)) {
+        compatible.add(other.id);
+      }
+    }
+    if (compatible.size() > 1) {
+      mergeAll(compatible);
+    }
+  }
+
+  private static boolean unifies(String[] a, String[] b) {
+    for (int i = 0; i < a.length; i++) {
+      if (!Glob.matches(a[i], b[i]) && !Glob.matches(b[i], a[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Cluster mergeAll(Set<Integer> roots) {
+    Cluster into = null;
+    for (int id : roots) {
+      Cluster c = clusters.get(id);
+      if (into == null) {
+        into = c;
+        continue;
+      }
+      for (int i = 0; i < into.words.length; i++) {
+        into.words[i] = Glob.generalise(into.words[i], c.words[i]);
+      }
+      into.count += c.count;
+      c.parent = into.id;
+    }
+    List<Integer> general =
+        withWildcards.computeIfAbsent(into.words.length, k -> new ArrayList<>());
+    if (!general.contains(into.id)) {
+      general.add(into.id);
+    }
+    return into;
+  }
+
+  private Cluster root(int id) {
+    Cluster c = clusters.get(id);
+    while (c.parent != c.id) {
+      Cluster parent = clusters.get(c.parent);
+      c.parent = parent.parent;
+      c = parent;
+    }
+    return c;
+  }
+
+  private static String siblingKey(String[] words, int position) {
+    StringBuilder key = new StringBuilder().append(position);
+    for (int i = 0; i < words.length; i++) {
+      key.append('\u0001');
+      if (i != position) {
+        key.append(words[i]);
+      }
+    }
+    return key.toString();
+  }
+
+  private static boolean hasLetter(String word) {
+    for (int i = 0; i < word.length(); i++) {
+      if (Character.isLetter(word.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Writes everything mining needs to go on as if it had never stopped. */
+  void write(DataOutput out) throws IOException {
+    out.writeInt(clusters.size());
+    for (Cluster c : clusters) {
+      writeString(out, c.key);
+      writeStrings(out, c.words);
+      writeStrings(out, c.separators);
+      out.writeLong(c.count);
+      out.writeInt(c.parent);
+    }
+    out.writeInt(siblings.size());
+    for (Map.Entry<String, Set<Integer>> group : siblings.entrySet()) {
+      writeString(out, group.getKey());
+      writeInts(out, group.getValue());
+    }
+    writeLists(out, withWildcards);
+    writeLists(out, byLength);
+  }
+
+  static Miner read(DataInput in, int maxClusters) throws IOException {
+    Miner miner = new Miner(maxClusters);
+    int count = in.readInt();
+    for (int id = 0; id < count; id++) {
+      String key = readString(in);
+      Cluster c = new Cluster(id, key, readStrings(in), readStrings(in));
+      c.count = in.readLong();
+      c.parent = in.readInt();
+      miner.clusters.add(c);
+      miner.exact.put(key, id);
+    }
+    int groups = in.readInt();
+    for (int i = 0; i < groups; i++) {
+      String key = readString(in);
+      miner.siblings.put(key, new LinkedHashSet<>(readInts(in)));
+    }
+    readLists(in, miner.withWildcards);
+    readLists(in, miner.byLength);
+    return miner;
+  }
+
+  private static void writeString(DataOutput out, String s) throws IOException {
+    byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  private static String readString(DataInput in) throws IOException {
+    byte[] bytes = new byte[in.readInt()];
+    in.readFully(bytes);
+    return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static void writeStrings(DataOutput out, String[] strings) throws IOException {
+    out.writeInt(strings.length);
+    for (String s : strings) {
+      writeString(out, s);
+    }
+  }
+
+  private static String[] readStrings(DataInput in) throws IOException {
+    String[] strings = new String[in.readInt()];
+    for (int i = 0; i < strings.length; i++) {
+      strings[i] = readString(in);
+    }
+    return strings;
+  }
+
+  private static void writeInts(DataOutput out, java.util.Collection<Integer> ints)
+      throws IOException {
+    out.writeInt(ints.size());
+    for (int i : ints) {
+      out.writeInt(i);
+    }
+  }
+
+  private static List<Integer> readInts(DataInput in) throws IOException {
+    int n = in.readInt();
+    List<Integer> ints = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      ints.add(in.readInt());
+    }
+    return ints;
+  }
+
+  private static void writeLists(DataOutput out, Map<Integer, List<Integer>> lists)
+      throws IOException {
+    out.writeInt(lists.size());
+    for (Map.Entry<Integer, List<Integer>> list : lists.entrySet()) {
+      out.writeInt(list.getKey());
+      writeInts(out, list.getValue());
+    }
+  }
+
+  private static void readLists(DataInput in, Map<Integer, List<Integer>> into) throws IOException {
+    int n = in.readInt();
+    for (int i = 0; i < n; i++) {
+      int key = in.readInt();
+      into.put(key, readInts(in));
+    }
+  }
+}
