@@ -35,9 +35,6 @@ final class Masking {
 
   /** {@code word} with its variable parts as {@link #WILDCARD}; the same object if it has none. */
   static String mask(String word) {
-    if (DATE_WORDS.contains(word)) {
-      return WILDCARD;
-    }
     int n = word.length();
     boolean digit = false;
     for (int i = 0; i < n; i++) {
@@ -46,7 +43,7 @@ final class Masking {
         break;
       }
     }
-    if (!digit) {
+    if (!digit && !hasDateWord(word)) {
       return word;
     }
     StringBuilder out = new StringBuilder(n);
@@ -73,6 +70,8 @@ final class Masking {
             out.setLength(out.length() - 1);
           }
           out.append(WILDCARD);
+        } else if (end - i == 3 && DATE_WORDS.contains(word.substring(i, end))) {
+          out.append(WILDCARD);
         } else if (isHexId(word, i, end) && !gluedToLetter) {
           out.append(WILDCARD);
         } else if (!gluedToLetter && digitsThenLetters(word, i, end) > 0) {
@@ -88,6 +87,23 @@ final class Masking {
       }
     }
     return out.toString();
+  }
+
+  /** Whether a run of exactly three letters in {@code word} is a weekday or month name. */
+  private static boolean hasDateWord(String word) {
+    int i = 0;
+    while (i < word.length()) {
+      if (isAlnum(word.charAt(i))) {
+        int end = runEnd(word, i);
+        if (end - i == 3 && DATE_WORDS.contains(word.substring(i, end))) {
+          return true;
+        }
+        i = end;
+      } else {
+        i++;
+      }
+    }
+    return false;
   }
 
   private static int runEnd(String word, int start) {

@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "OpenTelemetry collector and telemetry store.",
-    subcommands = {RunCommand.class, ValidateCommand.class, SnapshotCommand.class})
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      SnapshotCommand.class,
+      PatternsCommand.class
+    })
 public final class Main {
 
   /** Exit code for a configuration that cannot be used. */

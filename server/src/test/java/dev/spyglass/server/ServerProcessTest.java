@@ -267,4 +267,43 @@ class ServerProcessTest {
         .contains(
             config + ":3:24: service.pipelines.logs.receivers[0]: receiver 'otlp' is not defined");
   }
+
+  @Test
+  void patterns_printsEachLinesPatternAsLoghubCsv() throws Exception {
+    Path file = dir.resolve("app.log");
+    Files.writeString(
+        file,
+        """
+        Received block blk_123 of size 67108864 from /10.0.0.1
+        Deleting block blk_9 file /data/current/blk_9
+        Received block blk_-77 of size 12 from /10.0.0.2
+        Verification succeeded for blk_5, "quoted"
+        """);
+    Process csv = spyglass(dir.resolve("patterns.log"), "patterns", file.toString());
+    assertThat(csv.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(csv.exitValue()).isZero();
+    List<String> lines = Files.readAllLines(dir.resolve("patterns.log"));
+    assertThat(lines.getFirst()).isEqualTo("LineId,ClusterId,EventTemplate");
+    assertThat(lines).hasSize(5);
+    String[] first = lines.get(1).split(",", 3);
+    String[] third = lines.get(3).split(",", 3);
+    assertThat(first[0]).isEqualTo("1");
+    assertThat(first[1]).matches("[0-9a-f]{16}").isEqualTo(third[1]);
+    assertThat(first[2]).isEqualTo("Received block blk_<*> of size <*> from /<*>");
+    assertThat(lines.get(2).split(",", 3)[1]).isNotEqualTo(first[1]);
+    assertThat(lines.get(4)).endsWith(",\"Verification succeeded for blk_<*>, \"\"quoted\"\"\"");
+
+    Process templates =
+        spyglass(
+            dir.resolve("templates.log"), "patterns", file.toString(), "--format", "templates");
+    assertThat(templates.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readAllLines(dir.resolve("templates.log")))
+        .startsWith("ClusterId,Count,EventTemplate")
+        .contains(first[1] + ",2,Received block blk_<*> of size <*> from /<*>");
+
+    Process missing = spyglass(dir.resolve("missing.log"), "patterns", "no-such.log");
+    assertThat(missing.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(missing.exitValue()).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("missing.log"))).contains("no such file: no-such.log");
+  }
 }
