@@ -33,69 +33,97 @@ final class Masking {
     return end > 0 && UNITS.contains(word.substring(0, end));
   }
 
-  /** {@code word} with its variable parts as {@link #WILDCARD}; the same object if it has none. */
+  /** {@code word} with its variable parts as {@link #WILDCARD}. */
   static String mask(String word) {
-    int n = word.length();
-    boolean digit = false;
-    for (int i = 0; i < n; i++) {
-      if (isDigit(word.charAt(i))) {
-        digit = true;
-        break;
-      }
-    }
-    if (!digit && !hasDateWord(word)) {
-      return word;
-    }
-    StringBuilder out = new StringBuilder(n);
-    int i = 0;
-    while (i < n) {
-      char c = word.charAt(i);
-      if (isAlnum(c)) {
-        int end = runEnd(word, i);
-        int ip = ipv4End(word, i);
-        if (ip > 0 && (i == 0 || !isAlnum(word.charAt(i - 1)))) {
-          out.append(WILDCARD);
-          i = ip;
-          continue;
-        }
-        boolean gluedToLetter = i > 0 && isLetter(word.charAt(i - 1));
-        if (isNumber(word, i, end) && !gluedToLetter) {
-          end = decimalsEnd(word, end);
-          // A sign right before the number, itself after punctuation or at the start.
-          if (i > 0
-              && word.charAt(i - 1) == '-'
-              && (i == 1 || !isAlnum(word.charAt(i - 2)))
-              && out.length() > 0
-              && out.charAt(out.length() - 1) == '-') {
-            out.setLength(out.length() - 1);
-          }
-          out.append(WILDCARD);
-        } else if (end - i == 3 && DATE_WORDS.contains(word.substring(i, end))) {
-          out.append(WILDCARD);
-        } else if (isHexId(word, i, end) && !gluedToLetter) {
-          out.append(WILDCARD);
-        } else if (!gluedToLetter && digitsThenLetters(word, i, end) > 0) {
-          // A quantity and its unit: 10000ms, 5s, 64MB.
-          out.append(WILDCARD).append(word, digitsThenLetters(word, i, end), end);
-        } else {
-          out.append(word, i, end);
-        }
-        i = end;
-      } else {
-        out.append(c);
-        i++;
-      }
-    }
+    StringBuilder out = new StringBuilder(word.length());
+    mask(word, 0, word.length(), out);
     return out.toString();
   }
 
-  /** Whether a run of exactly three letters in {@code word} is a weekday or month name. */
-  private static boolean hasDateWord(String word) {
-    int i = 0;
-    while (i < word.length()) {
-      if (isAlnum(word.charAt(i))) {
-        int end = runEnd(word, i);
-        if (end - i == 3 && DATE_WORDS.contains(word.substring(i, end))) {
+  /** Appends {@code text[from, to)}, one word, to {@code out} with its variable parts masked. */
+  static void mask(String text, int from, int to, StringBuilder out) {
+    if (plain(text, from, to)) {
+      out.append(text, from, to);
+      return;
+    }
+    int start = out.length();
+    int i = from;
+    while (i < to) {
+      char c = text.charAt(i);
+      if (!isAlnum(c)) {
+        out.append(c);
+        i++;
+        continue;
+      }
+      int end = runEnd(text, i, to);
+      boolean afterAlnum = i > from && isAlnum(text.charAt(i - 1));
+      int ip = afterAlnum ? -1 : ipv4End(text, i, to);
+      if (ip > 0) {
+        out.append(WILDCARD);
+        i = ip;
+        continue;
+      }
+      boolean gluedToLetter = i > from && isLetter(text.charAt(i - 1));
+      int units;
+      if (!gluedToLetter && isNumber(text, i, end)) {
+        end = decimalsEnd(text, end, to);
+        // A sign right before the number, itself after punctuation or at the start.
+        if (i > from
+            && text.charAt(i - 1) == '-'
+            && (i == from + 1 || !isAlnum(text.charAt(i - 2)))
+            && out.length() > start
+            && out.charAt(out.length() - 1) == '-') {
+          out.setLength(out.length() - 1);
+        }
+        out.append(WILDCARD);
+      } else if (end - i == 3 && DATE_WORDS.contains(text.substring(i, end))) {
+        out.append(WILDCARD);
+      } else if (!gluedToLetter && isHexId(text, i, end)) {
+        out.append(WILDCARD);
+      } else if (!gluedToLetter && (units = digitsThenLetters(text, i, end)) > 0) {
+        // A quantity and its unit: 10000ms, 5s, 64MB.
+        out.append(WILDCARD).append(text, units, end);
+      } else {
+        out.append(text, i, end);
+      }
+      i = end;
+    }
+  }
+
+  /**
+   * No digits, and no run of three letters that starts with a capital (the shape of a weekday or
+   * month name) — most words of most messages: nothing to mask.
+   */
+  private static boolean plain(String text, int from, int to) {
+    boolean dateShaped = false;
+    int run = 0;
+    boolean capital = false;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (isDigit(c)) {
+        return false;
+      }
+      if (isLetter(c)) {
+        if (run == 0) {
+          capital = c <= 'Z';
+        }
+        run++;
+      } else {
+        dateShaped |= run == 3 && capital;
+        run = 0;
+      }
+    }
+    dateShaped |= run == 3 && capital;
+    return !dateShaped || !hasDateWord(text, from, to);
+  }
+
+  /** Whether a run of exactly three letters in the word is a weekday or month name. */
+  private static boolean hasDateWord(String text, int from, int to) {
+    int i = from;
+    while (i < to) {
+      if (isAlnum(text.charAt(i))) {
+        int end = runEnd(text, i, to);
+        if (end - i == 3 && DATE_WORDS.contains(text.substring(i, end))) {
           return true;
         }
         i = end;
@@ -106,9 +134,9 @@ final class Masking {
     return false;
   }
 
-  private static int runEnd(String word, int start) {
+  private static int runEnd(String text, int start, int to) {
     int i = start;
-    while (i < word.length() && isAlnum(word.charAt(i))) {
+    while (i < to && isAlnum(text.charAt(i))) {
       i++;
     }
     return i;
@@ -175,13 +203,13 @@ final class Masking {
   }
 
   /** Past {@code .digits} after a number ({@code 0.75}, not {@code 1.2.3.4}, handled as IPv4). */
-  private static int decimalsEnd(String word, int end) {
-    if (end + 1 < word.length() && word.charAt(end) == '.' && isDigit(word.charAt(end + 1))) {
+  private static int decimalsEnd(String text, int end, int to) {
+    if (end + 1 < to && text.charAt(end) == '.' && isDigit(text.charAt(end + 1))) {
       int i = end + 1;
-      while (i < word.length() && isDigit(word.charAt(i))) {
+      while (i < to && isDigit(text.charAt(i))) {
         i++;
       }
-      if (i == word.length() || !isAlnum(word.charAt(i))) {
+      if (i == to || !isAlnum(text.charAt(i))) {
         return i;
       }
     }
@@ -189,11 +217,11 @@ final class Masking {
   }
 
   /** The end of a dotted-quad IPv4 address starting at {@code start}, or -1. */
-  private static int ipv4End(String word, int start) {
+  private static int ipv4End(String text, int start, int to) {
     int i = start;
     for (int part = 0; part < 4; part++) {
       int digits = 0;
-      while (i < word.length() && isDigit(word.charAt(i)) && digits < 3) {
+      while (i < to && isDigit(text.charAt(i)) && digits < 3) {
         i++;
         digits++;
       }
@@ -201,13 +229,13 @@ final class Masking {
         return -1;
       }
       if (part < 3) {
-        if (i >= word.length() || word.charAt(i) != '.') {
+        if (i >= to || text.charAt(i) != '.') {
           return -1;
         }
         i++;
       }
     }
-    return i < word.length() && isAlnum(word.charAt(i)) ? -1 : i;
+    return i < to && isAlnum(text.charAt(i)) ? -1 : i;
   }
 
   private static boolean isDigit(char c) {

@@ -43,6 +43,7 @@ final class Miner {
     final String[] separators;
     long count;
     int parent;
+    String template;
 
     Cluster(int id, String key, String[] words, String[] separators) {
       this.id = id;
@@ -69,12 +70,14 @@ final class Miner {
 
   /** The cluster {@code message} belongs to, created if new; -1 when the cap is reached. */
   int assign(String message) {
-    Shape shape = shape(message);
-    Integer known = exact.get(shape.key());
+    StringBuilder scanned = new StringBuilder(message.length() + 16);
+    scan(message, scanned, null, null);
+    Integer known = exact.get(scanned.toString());
     int id;
     if (known != null) {
       id = known;
     } else {
+      Shape shape = shape(message);
       Cluster general = general(shape.words());
       if (general != null) {
         id = general.id;
@@ -120,12 +123,15 @@ final class Miner {
   /** The template of cluster {@code id}'s pattern, variable parts as {@code <*>}. */
   String template(int id) {
     Cluster c = root(id);
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < c.words.length; i++) {
-      out.append(c.separators[i]).append(c.words[i]);
+    if (c.template == null) {
+      StringBuilder out = new StringBuilder();
+      for (int i = 0; i < c.words.length; i++) {
+        out.append(c.separators[i]).append(c.words[i]);
+      }
+      out.append(c.separators[c.words.length]);
+      c.template = out.toString().strip();
     }
-    out.append(c.separators[c.words.length]);
-    return out.toString().strip();
+    return c.template;
   }
 
   /** The words of cluster {@code id}'s pattern. */
@@ -134,47 +140,95 @@ final class Miner {
   }
 
   static Shape shape(String message) {
+    StringBuilder key = new StringBuilder(message.length() + 16);
     List<String> words = new ArrayList<>();
     List<String> separators = new ArrayList<>();
-    StringBuilder separator = new StringBuilder();
+    scan(message, key, words, separators);
+    return new Shape(
+        key.toString(), words.toArray(String[]::new), separators.toArray(String[]::new));
+  }
+
+  /**
+   * Appends {@code message}'s masked words to {@code key}, separated by U+0001, and if asked adds
+   * each word and the whitespace before it (and after the last) to {@code words} and {@code
+   * separators}. One pass, no copies of unmasked words: the path every message takes.
+   */
+  private static void scan(
+      String message, StringBuilder key, List<String> words, List<String> separators) {
     int n = message.length();
     int i = 0;
+    int count = 0;
+    int lastStart = -1;
+    int lastEnd = -1;
+    int separatorStart = 0;
     while (i < n) {
-      int start = i;
-      while (i < n && Character.isWhitespace(message.charAt(i))) {
+      while (i < n && isSpace(message.charAt(i))) {
         i++;
       }
-      separator.append(message, start, i);
       if (i >= n) {
         break;
       }
-      start = i;
-      while (i < n && !Character.isWhitespace(message.charAt(i))) {
+      int start = i;
+      while (i < n && !isSpace(message.charAt(i))) {
         i++;
       }
-      if (words.size() == MAX_WORDS - 1) {
-        // The rest is one variable: a message cannot make mining cost more than MAX_WORDS words.
-        separators.add(separator.toString());
-        words.add(Masking.WILDCARD);
-        separator.setLength(0);
-        break;
+      int mark = key.length();
+      if (count > 0) {
+        key.append('\u0001');
       }
-      String word = Masking.mask(message.substring(start, i));
+      int wordStart = key.length();
+      if (count == MAX_WORDS - 1) {
+        // The rest is one variable: a message cannot make mining cost more than MAX_WORDS words.
+        key.append(Masking.WILDCARD);
+      } else {
+        Masking.mask(message, start, i, key);
+      }
+      int wordEnd = key.length();
       // A list of like values (blk_1 blk_2 blk_3) is one variable.
-      if (!words.isEmpty()
-          && word.contains(Masking.WILDCARD)
-          && hasLetter(word)
-          && word.equals(words.getLast())) {
-        separator.setLength(0);
+      if (lastStart >= 0 && sameRun(key, lastStart, lastEnd, wordStart, wordEnd)) {
+        key.setLength(mark);
         continue;
       }
-      separators.add(separator.toString());
-      separator.setLength(0);
-      words.add(word);
+      if (words != null) {
+        separators.add(message.substring(separatorStart, start));
+        words.add(key.substring(wordStart, wordEnd));
+      }
+      separatorStart = i;
+      lastStart = wordStart;
+      lastEnd = wordEnd;
+      count++;
+      if (count == MAX_WORDS) {
+        separatorStart = n;
+        break;
+      }
     }
-    separators.add(separator.toString());
-    String[] masked = words.toArray(String[]::new);
-    return new Shape(String.join("\u0001", masked), masked, separators.toArray(String[]::new));
+    if (separators != null) {
+      separators.add(message.substring(Math.min(separatorStart, n), n));
+    }
+  }
+
+  private static boolean isSpace(char c) {
+    return c <= ' '
+        ? c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B
+        : c >= 0x80 && Character.isWhitespace(c);
+  }
+
+  /** Whether two masked words in {@code key} are the same and hold a wildcard and a letter. */
+  private static boolean sameRun(StringBuilder key, int aStart, int aEnd, int bStart, int bEnd) {
+    if (aEnd - aStart != bEnd - bStart) {
+      return false;
+    }
+    boolean wildcard = false;
+    boolean letter = false;
+    for (int k = 0; k < aEnd - aStart; k++) {
+      char c = key.charAt(aStart + k);
+      if (c != key.charAt(bStart + k)) {
+        return false;
+      }
+      wildcard |= c == '<' && k + 2 < aEnd - aStart && key.charAt(aStart + k + 1) == '*';
+      letter |= Character.isLetter(c);
+    }
+    return wildcard && letter;
   }
 
   private int create(Shape shape) {
@@ -298,6 +352,7 @@ final class Miner {
       into.count += c.count;
       c.parent = into.id;
     }
+    into.template = null;
     List<Integer> general =
         withWildcards.computeIfAbsent(into.words.length, k -> new ArrayList<>());
     if (!general.contains(into.id)) {
@@ -325,15 +380,6 @@ final class Miner {
       }
     }
     return key.toString();
-  }
-
-  private static boolean hasLetter(String word) {
-    for (int i = 0; i < word.length(); i++) {
-      if (Character.isLetter(word.charAt(i))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Writes everything mining needs to go on as if it had never stopped. */

@@ -39,7 +39,11 @@ public final class Patterns {
   private record Ref(String service, int cluster) {}
 
   private final int maxPerService;
-  private final Map<String, Miner> miners = new TreeMap<>();
+  private final Map<String, Miner> miners = new HashMap<>();
+
+  /** Each service's cluster ids, by cluster. */
+  private final Map<String, List<String>> ids = new HashMap<>();
+
   private final Map<String, Ref> byId = new HashMap<>();
   private final Map<String, long[]> overflow = new TreeMap<>();
 
@@ -64,13 +68,14 @@ public final class Patterns {
       String id = overflowId(service);
       return new Match(id, id, OVERFLOW_TEMPLATE);
     }
+    List<String> clusterIds = ids.computeIfAbsent(service, s -> new ArrayList<>());
     for (int added = before; added < miner.size(); added++) {
-      byId.put(id(service, miner.key(added)), new Ref(service, added));
+      String id = id(service, miner.key(added));
+      clusterIds.add(id);
+      byId.put(id, new Ref(service, added));
     }
     return new Match(
-        id(service, miner.key(cluster)),
-        id(service, miner.key(miner.resolve(cluster))),
-        miner.template(cluster));
+        clusterIds.get(cluster), clusterIds.get(miner.resolve(cluster)), miner.template(cluster));
   }
 
   /** The pattern {@code id} is part of now; empty for an id never given. */
@@ -91,7 +96,7 @@ public final class Patterns {
   /** Every pattern now, by service, then in the order they were first seen. */
   public synchronized List<Pattern> all() {
     List<Pattern> all = new ArrayList<>();
-    for (Map.Entry<String, Miner> service : miners.entrySet()) {
+    for (Map.Entry<String, Miner> service : new TreeMap<>(miners).entrySet()) {
       Miner miner = service.getValue();
       for (int cluster = 0; cluster < miner.size(); cluster++) {
         if (miner.resolve(cluster) == cluster) {
@@ -109,12 +114,13 @@ public final class Patterns {
 
   private Pattern pattern(String service, int root) {
     Miner miner = miners.get(service);
-    List<String> ids = new ArrayList<>();
+    List<String> clusterIds = ids.get(service);
+    List<String> members = new ArrayList<>();
     for (int member : miner.members(root)) {
-      ids.add(id(service, miner.key(member)));
+      members.add(clusterIds.get(member));
     }
     return new Pattern(
-        id(service, miner.key(root)), service, miner.template(root), miner.count(root), ids);
+        clusterIds.get(root), service, miner.template(root), miner.count(root), members);
   }
 
   /** 16 hex digits from the service and the cluster's first shape: the same on every rebuild. */
@@ -140,7 +146,7 @@ public final class Patterns {
     out.writeInt(FORMAT);
     out.writeInt(maxPerService);
     out.writeInt(miners.size());
-    for (Map.Entry<String, Miner> service : miners.entrySet()) {
+    for (Map.Entry<String, Miner> service : new TreeMap<>(miners).entrySet()) {
       out.writeUTF(service.getKey());
       long[] over = overflow.get(service.getKey());
       out.writeLong(over == null ? 0 : over[0]);
@@ -165,9 +171,13 @@ public final class Patterns {
       }
       Miner miner = Miner.read(in, patterns.maxPerService);
       patterns.miners.put(service, miner);
+      List<String> clusterIds = new ArrayList<>();
       for (int cluster = 0; cluster < miner.size(); cluster++) {
-        patterns.byId.put(id(service, miner.key(cluster)), new Ref(service, cluster));
+        String id = id(service, miner.key(cluster));
+        clusterIds.add(id);
+        patterns.byId.put(id, new Ref(service, cluster));
       }
+      patterns.ids.put(service, clusterIds);
     }
     return patterns;
   }
