@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    subcommands = {Main.Load.class},
+    subcommands = {Main.Load.class, Main.PatternsBench.class},
     description = {
       "End-to-end ingest (logs, spans) against a raw-Lucene baseline, query latency, JMH.",
       "The last line printed is one JSON object with the headline figures."
@@ -214,18 +214,30 @@ public final class Main implements Callable<Integer> {
             .jvmArgsAppend("-Dspyglass.loghub=" + loghubDir.toAbsolutePath(), "-Xmx1g")
             .build();
     for (RunResult result : new Runner(options).run()) {
-      var primary = result.getPrimaryResult();
-      out.printf(
-          "  %-60s %,12.0f ± %,.0f %s (= %,.0f records/s)%n",
-          result.getParams().getBenchmark().replace("dev.spyglass.bench.jmh.", "")
-              + result.getParams().getParamsKeys().stream()
-                  .map(k -> " " + k + "=" + result.getParams().getParam(k))
-                  .reduce("", String::concat),
-          primary.getScore(),
-          primary.getScoreError(),
-          primary.getScoreUnit(),
-          primary.getScore() * 500);
+      printJmh(result, out);
     }
+  }
+
+  static void printJmh(RunResult result, PrintStream out) {
+    var primary = result.getPrimaryResult();
+    if (result.getParams().getBenchmark().contains("PatternMining")) {
+      out.printf(
+          "  %-60s %,12.0f ± %,.0f messages/s%n",
+          result.getParams().getBenchmark().replace("dev.spyglass.bench.jmh.", ""),
+          primary.getScore(),
+          primary.getScoreError());
+      return;
+    }
+    out.printf(
+        "  %-60s %,12.0f ± %,.0f %s (= %,.0f records/s)%n",
+        result.getParams().getBenchmark().replace("dev.spyglass.bench.jmh.", "")
+            + result.getParams().getParamsKeys().stream()
+                .map(k -> " " + k + "=" + result.getParams().getParam(k))
+                .reduce("", String::concat),
+        primary.getScore(),
+        primary.getScoreError(),
+        primary.getScoreUnit(),
+        primary.getScore() * 500);
   }
 
   private static double round(double value) {
@@ -243,6 +255,49 @@ public final class Main implements Callable<Integer> {
     }
     try (var files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  /** {@code bench patterns}: pattern accuracy on the 8 Loghub systems, and mining speed. */
+  @Command(
+      name = "patterns",
+      mixinStandardHelpOptions = true,
+      description = "GA, FGA and PA of log pattern mining on Loghub, and its JMH speed.")
+  static final class PatternsBench implements Callable<Integer> {
+    @CommandLine.ParentCommand Main parent;
+
+    @Option(names = "--no-jmh", description = "Accuracy only.")
+    boolean noJmh;
+
+    @Override
+    public Integer call() throws Exception {
+      Path loghub =
+          parent.loghub != null
+              ? parent.loghub
+              : parent.home.resolve("../shared/data/loghub").normalize();
+      List<dev.spyglass.patterns.LoghubEvaluation.Score> scores = new java.util.ArrayList<>();
+      for (String system : dev.spyglass.patterns.LoghubEvaluation.SYSTEMS) {
+        scores.add(dev.spyglass.patterns.LoghubEvaluation.score(loghub, system));
+      }
+      System.out.println("== log pattern accuracy (Loghub 2k, one configuration) ==");
+      System.out.print(dev.spyglass.patterns.LoghubEvaluation.table(scores));
+      if (!noJmh) {
+        System.out.printf("%n== JMH: pattern mining, one thread ==%n");
+        var options =
+            new OptionsBuilder()
+                .include("dev\\.spyglass\\.bench\\.jmh\\.PatternMiningBenchmark.*")
+                .forks(1)
+                .warmupIterations(3)
+                .warmupTime(TimeValue.seconds(2))
+                .measurementIterations(5)
+                .measurementTime(TimeValue.seconds(2))
+                .jvmArgsAppend("-Dspyglass.loghub=" + loghub.toAbsolutePath(), "-Xmx1g")
+                .build();
+        for (RunResult result : new Runner(options).run()) {
+          printJmh(result, System.out);
+        }
+      }
+      return 0;
     }
   }
 
