@@ -92,6 +92,18 @@ final class Miner {
     return id;
   }
 
+  /** The cluster {@code message} would join, without mining it; -1 for a new kind of message. */
+  int peek(String message) {
+    StringBuilder scanned = new StringBuilder(message.length() + 16);
+    scan(message, scanned, null, null);
+    Integer known = exact.get(scanned.toString());
+    if (known != null) {
+      return known;
+    }
+    Cluster general = general(shape(message).words());
+    return general == null ? -1 : general.id;
+  }
+
   /** The pattern cluster {@code id} is now part of. */
   int resolve(int id) {
     return root(id).id;

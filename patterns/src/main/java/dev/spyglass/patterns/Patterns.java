@@ -78,6 +78,24 @@ public final class Patterns {
         clusterIds.get(cluster), clusterIds.get(miner.resolve(cluster)), miner.template(cluster));
   }
 
+  /**
+   * The pattern {@code message} would get, without mining it (nothing changes): empty for a kind of
+   * message not seen yet.
+   */
+  public synchronized Optional<Match> peek(String service, String message) {
+    Miner miner = miners.get(service);
+    int cluster = miner == null ? -1 : miner.peek(message);
+    if (cluster < 0) {
+      return Optional.empty();
+    }
+    List<String> clusterIds = ids.get(service);
+    return Optional.of(
+        new Match(
+            clusterIds.get(cluster),
+            clusterIds.get(miner.resolve(cluster)),
+            miner.template(cluster)));
+  }
+
   /** The pattern {@code id} is part of now; empty for an id never given. */
   public synchronized Optional<Pattern> resolve(String id) {
     Ref ref = byId.get(id);

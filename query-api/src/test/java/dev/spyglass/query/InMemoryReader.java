@@ -198,4 +198,10 @@ final class InMemoryReader implements TelemetryReader {
     tails.add(listener);
     return () -> tails.remove(listener);
   }
+
+  @Override
+  public Optional<dev.spyglass.storage.LogPattern> pattern(String id) {
+    asked(List.of("pattern", id));
+    return Optional.empty();
+  }
 }

@@ -190,7 +190,8 @@ class CrashRecoveryProcessTest {
             defaults.retention(),
             defaults.limits(),
             new StoreConfig.Backpressure(defaults.backpressure().maxIndexingLag(), 0),
-            StoreConfig.Query.DEFAULT);
+            StoreConfig.Query.DEFAULT,
+            StoreConfig.Patterns.DEFAULT);
     Map<String, List<StoredRecord>> byBody = new HashMap<>();
     try (TelemetryStore store =
         TelemetryStore.open(

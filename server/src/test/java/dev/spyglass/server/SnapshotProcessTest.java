@@ -123,7 +123,8 @@ class SnapshotProcessTest {
               defaults.retention(),
               defaults.limits(),
               new StoreConfig.Backpressure(64L << 20, 0),
-              StoreConfig.Query.DEFAULT);
+              StoreConfig.Query.DEFAULT,
+              StoreConfig.Patterns.DEFAULT);
       try (TelemetryStore store =
           TelemetryStore.open(
               restoredConfig, LoggerFactory.getLogger("restored"), MeterProvider.noop().get("t"))) {

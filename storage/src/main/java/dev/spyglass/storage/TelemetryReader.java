@@ -59,4 +59,10 @@ public interface TelemetryReader {
    * @throws InvalidQueryException if the query does not parse
    */
   TailSubscription tail(TailRequest request, TailListener listener);
+
+  /**
+   * The log pattern {@code id} (as given at ingest, or a pattern's own) is part of now; empty for
+   * an id the store never gave.
+   */
+  java.util.Optional<LogPattern> pattern(String id);
 }

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -982,5 +983,52 @@ public abstract class TelemetryStoreContract {
     assertThatThrownBy(
             () -> reader().tail(new TailRequest(Signal.LOGS, "body:(unclosed"), new Collected()))
         .isInstanceOf(InvalidQueryException.class);
+  }
+
+  @Test
+  void logRecords_getTheirPattern_andPatternIdFindsEveryRecordOfItAfterMerges() throws Exception {
+    List<LogRecord> records = new ArrayList<>();
+    int n = 0;
+    for (String user : List.of("admin", "oracle", "test", "guest", "root")) {
+      records.add(
+          Otlp.log(
+              T0 + ++n,
+              SeverityNumber.SEVERITY_NUMBER_WARN,
+              "Invalid user " + user + " from 10.0.0." + n));
+    }
+    write(Otlp.logs("sshd", records.toArray(LogRecord[]::new)));
+    write(
+        Otlp.logs(
+            "sshd",
+            Otlp.log(T0 + 10, SeverityNumber.SEVERITY_NUMBER_INFO, "Accepted publickey for git")));
+    SearchResult invalid = awaitHits(Signal.LOGS, "body:invalid", 5);
+    Set<String> patternIds = new HashSet<>();
+    for (StoredRecord record : invalid.records()) {
+      LogPattern pattern = ((StoredLog) record).pattern();
+      assertThat(pattern.template()).isEqualTo("Invalid user <*> from <*>");
+      assertThat(pattern.service()).isEqualTo("sshd");
+      patternIds.add(pattern.id());
+    }
+    assertThat(patternIds).hasSize(1);
+    String id = patternIds.iterator().next();
+    LogPattern pattern = reader().pattern(id).orElseThrow();
+    assertThat(pattern.ids()).hasSizeGreaterThan(1).contains(id);
+    // Records indexed under each id the pattern took over are found by its id, and only they.
+    assertThat(awaitHits(Signal.LOGS, "pattern.id:" + id, 5).records())
+        .allSatisfy(
+            r -> assertThat(onlyLog(r).getBody().getStringValue()).startsWith("Invalid user"));
+    for (String part : pattern.ids()) {
+      assertThat(reader().pattern(part).orElseThrow().id()).isEqualTo(id);
+    }
+    assertThat(
+            search(
+                    Signal.LOGS,
+                    "NOT pattern.id:" + id + " AND service.name:sshd",
+                    Long.MIN_VALUE,
+                    Long.MAX_VALUE,
+                    10)
+                .total())
+        .isEqualTo(1);
+    assertThat(reader().pattern("0000000000000000")).isEmpty();
   }
 }

@@ -28,6 +28,7 @@ final class DocumentBuilder {
   static final String LSN = "_lsn";
   static final String POSITION = "_pos";
   static final String SOURCE = "_source";
+  static final String PATTERN_ID = "pattern.id";
   static final String NUMERIC_SUFFIX = "#num";
 
   /** Analysed text with positions (phrase queries) and no norms (results sort by time). */
@@ -61,6 +62,18 @@ final class DocumentBuilder {
     document.add(new NumericDocValuesField(LSN, lsn));
     document.add(new NumericDocValuesField(POSITION, position));
     document.add(new StoredField(SOURCE, source));
+  }
+
+  /**
+   * The log pattern id given at ingest ({@value #PATTERN_ID}): searched and grouped by, and stored
+   * so that a hit can say which pattern it is part of now; nothing when {@code id} is empty.
+   */
+  DocumentBuilder pattern(String id) {
+    if (!id.isEmpty()) {
+      groupableKeyword(PATTERN_ID, id);
+      document.add(new StoredField(PATTERN_ID, id));
+    }
+    return this;
   }
 
   /** An exact, case-sensitive keyword; nothing when {@code value} is empty. */

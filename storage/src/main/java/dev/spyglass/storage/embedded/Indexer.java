@@ -26,6 +26,7 @@ final class Indexer {
 
   private final PartitionSet partitions;
   private final RecordMapper mapper;
+  private final PatternState patterns;
   private final java.nio.file.Path root;
   private final WriteAheadLog wal;
   private final StoreConfig config;
@@ -54,6 +55,7 @@ final class Indexer {
   Indexer(
       PartitionSet partitions,
       RecordMapper mapper,
+      PatternState patterns,
       java.nio.file.Path root,
       WriteAheadLog wal,
       StoreConfig config,
@@ -64,6 +66,7 @@ final class Indexer {
       Meter meter) {
     this.partitions = partitions;
     this.mapper = mapper;
+    this.patterns = patterns;
     this.root = root;
     this.wal = wal;
     this.config = config;
@@ -112,12 +115,23 @@ final class Indexer {
   void checkpoint() throws IOException {
     long lsn = indexedLsn;
     partitions.commitAll(lsn);
+    // Before the checkpoint moves: what replay will not mine again must be in the saved patterns.
+    if (patterns != null) {
+      patterns.save(lsn);
+    }
     Checkpoint.write(root, lsn);
     wal.deleteBefore(lsn);
     long maxAge = config.retention().maxAge().toNanos();
     partitions.applyRetention(clock.getAsLong(), maxAge, config.retention().maxSize());
     partitions.closeIdle(IDLE_NANOS);
     lastCommitNanos = System.nanoTime();
+  }
+
+  /** Saves the log patterns as of {@code lsn} into {@code directory} (a snapshot), if mined. */
+  void savePatterns(java.nio.file.Path directory, long lsn) throws IOException {
+    if (patterns != null) {
+      patterns.save(directory, lsn);
+    }
   }
 
   /**

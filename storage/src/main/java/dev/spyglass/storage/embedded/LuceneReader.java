@@ -12,6 +12,7 @@ import dev.spyglass.storage.ExportPage;
 import dev.spyglass.storage.ExportRequest;
 import dev.spyglass.storage.FieldKind;
 import dev.spyglass.storage.InvalidQueryException;
+import dev.spyglass.storage.LogPattern;
 import dev.spyglass.storage.MetricQuery;
 import dev.spyglass.storage.MetricSeries;
 import dev.spyglass.storage.MetricSeriesBuilder;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.index.ExitableDirectoryReader;
 import org.apache.lucene.index.FieldInfo;
@@ -65,6 +67,8 @@ final class LuceneReader implements TelemetryReader {
   static final int MAX_DEPENDENCY_SPANS = 100_000;
   private static final int PAGE = 1000;
   private static final Set<String> SOURCE_ONLY = Set.of(DocumentBuilder.SOURCE);
+  private static final Set<String> SOURCE_AND_PATTERN =
+      Set.of(DocumentBuilder.SOURCE, DocumentBuilder.PATTERN_ID);
   private static final Sort OLDEST_FIRST =
       new Sort(
           new SortField(DocumentBuilder.TIMESTAMP, SortField.Type.LONG),
@@ -76,11 +80,14 @@ final class LuceneReader implements TelemetryReader {
   private final DocValuesReads docValues;
 
   private final LiveTail tail;
+  private final PatternState patterns;
 
-  LuceneReader(PartitionSet partitions, boolean leadingWildcard, LiveTail tail) {
+  LuceneReader(
+      PartitionSet partitions, boolean leadingWildcard, LiveTail tail, PatternState patterns) {
     this.partitions = partitions;
     this.leadingWildcard = leadingWildcard;
     this.tail = tail;
+    this.patterns = patterns;
     this.docValues = new DocValuesReads(partitions, this::matching);
   }
 
@@ -90,7 +97,7 @@ final class LuceneReader implements TelemetryReader {
 
   @Override
   public SearchResult search(SearchRequest request) throws IOException {
-    Query parsed = QueryParsing.parse(request.query(), leadingWildcard);
+    Query parsed = parse(request.query());
     Page page =
         page(
             request.signal(),
@@ -199,7 +206,7 @@ final class LuceneReader implements TelemetryReader {
   public MetricSeries metricSeries(MetricQuery query) throws IOException {
     Query points = new TermQuery(new Term("metric.name", query.name()));
     if (!query.query().isBlank()) {
-      points = and(points, QueryParsing.parse(query.query(), leadingWildcard));
+      points = and(points, parse(query.query()));
     }
     Query filter = and(points, timeRange(query.startNanos(), query.endNanos()));
     MetricSeriesBuilder series = new MetricSeriesBuilder(query);
@@ -266,9 +273,23 @@ final class LuceneReader implements TelemetryReader {
     return tail.subscribe(request, listener);
   }
 
+  @Override
+  public Optional<LogPattern> pattern(String id) {
+    return patterns == null ? Optional.empty() : patterns.resolve(id);
+  }
+
+  /**
+   * {@code query} parsed, each {@code pattern.id:X} standing for every id given at ingest that
+   * resolves to X's pattern now (so a merged pattern finds the records of all its parts).
+   */
+  private Query parse(String query) {
+    Query parsed = QueryParsing.parse(query, leadingWildcard);
+    return patterns == null ? parsed : PatternQueries.expand(parsed, patterns::resolve);
+  }
+
   /** The documents matching {@code query} (Lucene syntax) in [start, end]. */
   Query matching(String query, long startNanos, long endNanos) {
-    return and(QueryParsing.parse(query, leadingWildcard), timeRange(startNanos, endNanos));
+    return and(parse(query), timeRange(startNanos, endNanos));
   }
 
   private static Query timeRange(long startNanos, long endNanos) {
@@ -369,10 +390,11 @@ final class LuceneReader implements TelemetryReader {
   }
 
   /** Decodes the hits' stored records, once. */
-  private static void collect(
+  private void collect(
       IndexSearcher searcher, ScoreDoc[] docs, Signal signal, List<StoredRecord> into)
       throws IOException {
     var stored = searcher.storedFields();
+    Set<String> fields = signal == Signal.LOGS ? SOURCE_AND_PATTERN : SOURCE_ONLY;
     for (ScoreDoc doc : docs) {
       FieldDoc fieldDoc = (FieldDoc) doc;
       Cursor cursor =
@@ -380,15 +402,20 @@ final class LuceneReader implements TelemetryReader {
               (Long) fieldDoc.fields[0],
               (Long) fieldDoc.fields[1],
               ((Long) fieldDoc.fields[2]).intValue());
-      BytesRef source =
-          stored.document(doc.doc, SOURCE_ONLY).getBinaryValue(DocumentBuilder.SOURCE);
-      into.add(
+      Document document = stored.document(doc.doc, fields);
+      BytesRef source = document.getBinaryValue(DocumentBuilder.SOURCE);
+      StoredRecord record =
           StoredRecords.decode(
               signal,
               source.offset == 0 && source.length == source.bytes.length
                   ? source.bytes
                   : BytesRef.deepCopyOf(source).bytes,
-              cursor));
+              cursor);
+      String patternId = document.get(DocumentBuilder.PATTERN_ID);
+      if (patternId != null && record instanceof StoredLog log) {
+        record = log.withPattern(pattern(patternId).orElse(LogPattern.NONE));
+      }
+      into.add(record);
     }
   }
 

@@ -32,10 +32,24 @@ import java.util.Optional;
  * returns it byte for byte. A record without a timestamp takes the time it was received.
  */
 final class RecordMapper {
+  /** Gives a log message of a service its pattern id; empty when it has none. */
+  @FunctionalInterface
+  interface PatternIds {
+    PatternIds NONE = (service, message) -> "";
+
+    String of(String service, String message);
+  }
+
   private final DocumentBuilder.Limits limits;
+  private final PatternIds patterns;
 
   RecordMapper(DocumentBuilder.Limits limits) {
+    this(limits, PatternIds.NONE);
+  }
+
+  RecordMapper(DocumentBuilder.Limits limits, PatternIds patterns) {
     this.limits = limits;
+    this.patterns = patterns;
   }
 
   List<MappedDocument> map(WalRecord record)
@@ -81,10 +95,12 @@ final class RecordMapper {
               first(log.getTimeUnixNano(), log.getObservedTimeUnixNano(), wal.receivedAtNanos());
           DocumentBuilder doc =
               common(timestamp, wal, position++, source, resource.getResource(), scope.getScope());
-          doc.time("observed_timestamp", log.getObservedTimeUnixNano())
+          String body = DocumentBuilder.text(log.getBody());
+          doc.pattern(patterns.of(origin.serviceName(), body))
+              .time("observed_timestamp", log.getObservedTimeUnixNano())
               .intValue("severity_number", log.getSeverityNumberValue())
               .groupableKeyword("severity_text", log.getSeverityText())
-              .text("body", DocumentBuilder.text(log.getBody()))
+              .text("body", body)
               .id("trace_id", log.getTraceId())
               .id("span_id", log.getSpanId())
               .keyword("event_name", log.getEventName())

@@ -43,6 +43,7 @@ public final class Snapshots {
                 () -> {
                   indexer.checkpoint();
                   long checkpoint = indexer.indexedLsn();
+                  indexer.savePatterns(target, checkpoint);
                   List<Pinned> pinned = new ArrayList<>();
                   for (Partition partition : partitions.all()) {
                     partition.snapshot().ifPresent(c -> pinned.add(new Pinned(partition, c)));

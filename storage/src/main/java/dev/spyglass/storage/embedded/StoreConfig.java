@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param limits caps on what one record may put into the index
  * @param backpressure when writes are refused (retryable) instead of filling memory or disk
  * @param query what queries may do
+ * @param patterns log pattern mining at ingest (docs/adr/0016)
  */
 public record StoreConfig(
     String path,
@@ -29,7 +30,8 @@ public record StoreConfig(
     Retention retention,
     Limits limits,
     Backpressure backpressure,
-    Query query)
+    Query query,
+    Patterns patterns)
     implements ComponentConfig {
 
   /** Whether acknowledgement waits for fsync. */
@@ -71,6 +73,15 @@ public record StoreConfig(
     public static final Query DEFAULT = new Query(false);
   }
 
+  /**
+   * @param enabled give every log record a pattern as it is indexed; default true
+   * @param maxPerService patterns kept per service, beyond which new kinds of messages share the
+   *     service's overflow pattern; default 10000
+   */
+  public record Patterns(boolean enabled, int maxPerService) {
+    public static final Patterns DEFAULT = new Patterns(true, 10_000);
+  }
+
   /** The defaults described above. */
   public static StoreConfig defaults() {
     return new StoreConfig(
@@ -83,7 +94,8 @@ public record StoreConfig(
         new Retention(Duration.ZERO, 0),
         DEFAULT_LIMITS,
         new Backpressure(256L << 20, 512L << 20),
-        StoreConfig.Query.DEFAULT);
+        StoreConfig.Query.DEFAULT,
+        Patterns.DEFAULT);
   }
 
   @Override
@@ -111,6 +123,9 @@ public record StoreConfig(
     if (limits.maxIndexedValueLength() < 1 || limits.maxIndexedValueLength() > 8000) {
       throw new InvalidConfigException(
           "limits.max_indexed_value_length", "must be between 1 and 8000");
+    }
+    if (patterns.maxPerService() < 1 || patterns.maxPerService() > 1_000_000) {
+      throw new InvalidConfigException("patterns.max_per_service", "must be between 1 and 1000000");
     }
     if (backpressure.maxIndexingLag() < (1 << 20)) {
       throw new InvalidConfigException(

@@ -41,6 +41,7 @@ public final class TelemetryStore implements StorageComponent, Closeable {
   private final Indexer indexer;
   private final LuceneReader reader;
   private final LiveTail tail;
+  private final PatternState patterns;
   private final AtomicLong pendingBytes = new AtomicLong();
   private final ScheduledExecutorService maintenance;
   private final List<String> walProblems;
@@ -76,10 +77,16 @@ public final class TelemetryStore implements StorageComponent, Closeable {
                 .counterBuilder("spyglass_store_attributes_not_indexed")
                 .setDescription("Attributes over the limits: stored, not indexed")
                 .build());
+    this.patterns =
+        config.patterns().enabled()
+            ? PatternState.open(root, config.patterns().maxPerService(), log)
+            : null;
     this.indexer =
         new Indexer(
             partitions,
-            new RecordMapper(limits),
+            new RecordMapper(
+                limits, patterns == null ? RecordMapper.PatternIds.NONE : patterns::mine),
+            patterns,
             root,
             wal,
             config,
@@ -99,7 +106,8 @@ public final class TelemetryStore implements StorageComponent, Closeable {
                     io.opentelemetry.api.metrics.MeterProvider.noop()
                         .get("tail")
                         .counterBuilder("left_out")
-                        .build())),
+                        .build()),
+                patterns == null ? RecordMapper.PatternIds.NONE : patterns::peek),
             config.query().allowLeadingWildcard(),
             log,
             meter);
@@ -109,7 +117,8 @@ public final class TelemetryStore implements StorageComponent, Closeable {
           tail.acknowledged(batch);
         });
     indexer.start();
-    this.reader = new LuceneReader(partitions, config.query().allowLeadingWildcard(), tail);
+    this.reader =
+        new LuceneReader(partitions, config.query().allowLeadingWildcard(), tail, patterns);
     this.maintenance =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("spyglass-store-maintenance").daemon().unstarted(r));

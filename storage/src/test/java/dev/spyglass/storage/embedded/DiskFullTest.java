@@ -57,7 +57,8 @@ class DiskFullTest {
             base.retention(),
             base.limits(),
             new StoreConfig.Backpressure(64L << 20, 0),
-            StoreConfig.Query.DEFAULT);
+            StoreConfig.Query.DEFAULT,
+            StoreConfig.Patterns.DEFAULT);
     return TelemetryStore.open(
         config, LoggerFactory.getLogger("store"), MeterProvider.noop().get("t"));
   }

@@ -28,7 +28,8 @@ class LuceneStoreContractTest extends TelemetryStoreContract {
         defaults.retention(),
         defaults.limits(),
         new StoreConfig.Backpressure(64L << 20, 0),
-        StoreConfig.Query.DEFAULT);
+        StoreConfig.Query.DEFAULT,
+        StoreConfig.Patterns.DEFAULT);
   }
 
   @BeforeEach

@@ -63,7 +63,8 @@ class TelemetryStoreTest {
         retention,
         config.limits(),
         config.backpressure(),
-        StoreConfig.Query.DEFAULT);
+        StoreConfig.Query.DEFAULT,
+        StoreConfig.Patterns.DEFAULT);
   }
 
   /** Every log body in the store, with how many times it appears. */
@@ -339,7 +340,8 @@ class TelemetryStoreTest {
             base.retention(),
             base.limits(),
             new StoreConfig.Backpressure(1 << 20, 0),
-            StoreConfig.Query.DEFAULT);
+            StoreConfig.Query.DEFAULT,
+            StoreConfig.Patterns.DEFAULT);
     String big = "y".repeat(200_000);
     try (TelemetryStore store = open(config)) {
       store.pauseIndexing(true);
@@ -439,7 +441,8 @@ class TelemetryStoreTest {
             base.retention(),
             base.limits(),
             base.backpressure(),
-            new StoreConfig.Query(true));
+            new StoreConfig.Query(true),
+            StoreConfig.Patterns.DEFAULT);
     try (TelemetryStore store = open(enabled)) {
       assertThat(count(store, "body:*eset")).isEqualTo(1);
     }
@@ -490,7 +493,8 @@ class TelemetryStoreTest {
             base.retention(),
             base.limits(),
             new StoreConfig.Backpressure(64L << 20, Long.MAX_VALUE),
-            StoreConfig.Query.DEFAULT);
+            StoreConfig.Query.DEFAULT,
+            StoreConfig.Patterns.DEFAULT);
     try (TelemetryStore store = open(config)) {
       await().until(() -> !store.health().ready());
       assertThat(
@@ -532,5 +536,111 @@ class TelemetryStoreTest {
       int found = bodies(reopened).size();
       assertThat(found).isBetween(20, 39);
     }
+  }
+
+  /** Each log body in the store with the pattern it is part of now: id and template. */
+  private static Map<String, List<String>> patterns(TelemetryStore store) throws Exception {
+    Map<String, List<String>> patterns = new java.util.TreeMap<>();
+    SearchResult page =
+        store
+            .reader()
+            .search(SearchRequest.of(Signal.LOGS, "*", Long.MIN_VALUE, Long.MAX_VALUE, 1000));
+    for (StoredRecord hit : page.records()) {
+      var log = (dev.spyglass.storage.StoredLog) hit;
+      patterns.put(
+          log.log().getBody().getStringValue(),
+          List.of(log.pattern().id(), log.pattern().template()));
+    }
+    return patterns;
+  }
+
+  private static ExportLogsServiceRequest.Builder users(String... users) {
+    List<LogRecord> records = new ArrayList<>();
+    for (String user : users) {
+      records.add(
+          Otlp.log(
+              T0 + records.size() + 1,
+              SeverityNumber.SEVERITY_NUMBER_WARN,
+              "Invalid user " + user + " from 10.0.0.9"));
+    }
+    return Otlp.logs("sshd", records.toArray(LogRecord[]::new)).request().toBuilder();
+  }
+
+  @Test
+  void logPatterns_surviveARestart_andACrash_asTheyWere() throws Exception {
+    Map<String, List<String>> before;
+    try (TelemetryStore store = open()) {
+      store
+          .write(
+              Otlp.logs(
+                  "sshd",
+                  users("admin", "oracle")
+                      .build()
+                      .getResourceLogs(0)
+                      .getScopeLogs(0)
+                      .getLogRecordsList()
+                      .toArray(LogRecord[]::new)))
+          .join();
+      store.checkpointNow();
+      // After the checkpoint, only in the WAL: these make the place a variable and merge.
+      store
+          .write(
+              Otlp.logs(
+                  "sshd",
+                  users("test", "guest")
+                      .build()
+                      .getResourceLogs(0)
+                      .getScopeLogs(0)
+                      .getLogRecordsList()
+                      .toArray(LogRecord[]::new)))
+          .join();
+      awaitCount(store, 4);
+      before = patterns(store);
+      assertThat(before.values())
+          .extracting(p -> p.get(1))
+          .containsOnly("Invalid user <*> from <*>");
+      assertThat(before.values().stream().map(p -> p.get(0)).distinct()).hasSize(1);
+      store.crash();
+    }
+    try (TelemetryStore reopened = open()) {
+      awaitCount(reopened, 4);
+      assertThat(patterns(reopened)).isEqualTo(before);
+      String id = before.values().iterator().next().get(0);
+      assertThat(reopened.reader().pattern(id).orElseThrow().ids()).hasSize(4);
+    }
+    try (TelemetryStore restarted = open()) {
+      assertThat(patterns(restarted)).isEqualTo(before);
+      restarted
+          .write(
+              Otlp.logs(
+                  "sshd",
+                  Otlp.log(
+                      T0 + 9,
+                      SeverityNumber.SEVERITY_NUMBER_WARN,
+                      "Invalid user root from 10.0.0.7")))
+          .join();
+      awaitCount(restarted, 5);
+      assertThat(patterns(restarted).get("Invalid user root from 10.0.0.7"))
+          .isEqualTo(before.values().iterator().next());
+    }
+    assertThat(dir.resolve(PatternState.FILE)).exists();
+  }
+
+  @Test
+  void anUnreadablePatternsFile_isSetAside_andMiningStartsAgain() throws Exception {
+    try (TelemetryStore store = open()) {
+      store
+          .write(Otlp.logs("svc", Otlp.log(T0 + 1, SeverityNumber.SEVERITY_NUMBER_INFO, "hello 1")))
+          .join();
+    }
+    Files.writeString(dir.resolve(PatternState.FILE), "garbage");
+    try (TelemetryStore store = open()) {
+      store
+          .write(Otlp.logs("svc", Otlp.log(T0 + 2, SeverityNumber.SEVERITY_NUMBER_INFO, "hello 2")))
+          .join();
+      awaitCount(store, 2);
+      assertThat(patterns(store).get("hello 2").get(1)).isEqualTo("hello <*>");
+    }
+    assertThat(dir.resolve(PatternState.FILE + ".unreadable")).exists();
   }
 }
