@@ -101,7 +101,7 @@ public final class LoghubEvaluation {
   }
 
   /** RFC 4180 rows: quoted fields may hold commas, quotes ({@code ""}) and newlines. */
-  static List<String[]> csv(String text) {
+  public static List<String[]> csv(String text) {
     List<String[]> rows = new ArrayList<>();
     List<String> row = new ArrayList<>();
     StringBuilder field = new StringBuilder();

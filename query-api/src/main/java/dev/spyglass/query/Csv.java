@@ -35,7 +35,9 @@ final class Csv {
               "body",
               "trace_id",
               "span_id",
-              "attributes");
+              "attributes",
+              "pattern.id",
+              "pattern.template");
       case TRACES ->
           List.of(
               "timestamp",
@@ -67,6 +69,8 @@ final class Csv {
         cells.add(HEX.formatHex(log.getTraceId().toByteArray()));
         cells.add(HEX.formatHex(log.getSpanId().toByteArray()));
         cells.add(json(log.getAttributesList()));
+        cells.add(storedLog.pattern().id());
+        cells.add(storedLog.pattern().template());
       }
       case StoredSpan storedSpan -> {
         Span span = storedSpan.span();

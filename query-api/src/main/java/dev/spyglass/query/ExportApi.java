@@ -177,12 +177,12 @@ final class ExportApi {
       }
       case CSV -> out.write(Csv.row(record).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       // Concatenated protobuf messages of one type merge: their repeated fields append.
-      case OTLP_PROTO -> record.toRequest().writeTo(out);
+      case OTLP_PROTO -> ExportedRecords.request(record).writeTo(out);
       case OTLP_JSON -> {
         if (!first) {
           out.write(',');
         }
-        JsonNode request = MAPPER.readTree(OtlpJson.write(record.toRequest()));
+        JsonNode request = MAPPER.readTree(OtlpJson.write(ExportedRecords.request(record)));
         out.write(MAPPER.writeValueAsBytes(request.get(resourceKey(record.signal())).get(0)));
       }
     }

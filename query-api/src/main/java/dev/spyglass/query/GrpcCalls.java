@@ -46,7 +46,7 @@ final class GrpcCalls {
     ByteString.Output out = ByteString.newOutput();
     try {
       for (StoredRecord record : records) {
-        record.toRequest().writeTo(out);
+        ExportedRecords.request(record).writeTo(out);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -49,6 +49,7 @@ public final class QueryApi {
     server.annotatedService().exceptionHandlers(errors).build(new JaegerMonitorApi(readers, times));
     server.annotatedService().exceptionHandlers(errors).build(new AggregateApi(readers, times));
     server.annotatedService().exceptionHandlers(errors).build(new MetricsQueryApi(readers, times));
+    server.annotatedService().exceptionHandlers(errors).build(new PatternsApi(readers, times));
     server.service(
         GrpcService.builder()
             .addService(new GrpcQueryService(readers, times, meter))

@@ -37,7 +37,13 @@ final class RecordJson {
       json.writeStringField("service.name", service);
     }
     switch (stored) {
-      case StoredLog log -> log(json, log.log());
+      case StoredLog log -> {
+        log(json, log.log());
+        if (!log.pattern().isNone()) {
+          json.writeStringField("pattern.id", log.pattern().id());
+          json.writeStringField("pattern.template", log.pattern().template());
+        }
+      }
       case StoredSpan span -> span(json, span.span());
       case StoredPoint point -> metric(json, point.metric());
     }

@@ -1031,4 +1031,37 @@ public abstract class TelemetryStoreContract {
         .isEqualTo(1);
     assertThat(reader().pattern("0000000000000000")).isEmpty();
   }
+
+  @Test
+  void aQueryOfExclusionsOnly_matchesEverythingElse_asInElasticsearch() {
+    write(
+        Otlp.logs(
+            "svc",
+            Otlp.log(T0 + 1, SeverityNumber.SEVERITY_NUMBER_INFO, "fine"),
+            Otlp.log(T0 + 2, SeverityNumber.SEVERITY_NUMBER_ERROR, "broken"),
+            Otlp.log(T0 + 3, SeverityNumber.SEVERITY_NUMBER_WARN, "odd")));
+    awaitHits(Signal.LOGS, "*", 3);
+    assertThat(
+            search(Signal.LOGS, "NOT severity_text:INFO", Long.MIN_VALUE, Long.MAX_VALUE, 10)
+                .total())
+        .isEqualTo(2);
+    assertThat(
+            search(
+                    Signal.LOGS,
+                    "-severity_text:INFO -severity_text:WARN",
+                    Long.MIN_VALUE,
+                    Long.MAX_VALUE,
+                    10)
+                .total())
+        .isEqualTo(1);
+    assertThat(
+            search(
+                    Signal.LOGS,
+                    "body:odd OR (NOT severity_text:INFO)",
+                    Long.MIN_VALUE,
+                    Long.MAX_VALUE,
+                    10)
+                .total())
+        .isEqualTo(2);
+  }
 }

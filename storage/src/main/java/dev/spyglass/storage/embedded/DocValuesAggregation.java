@@ -43,10 +43,12 @@ final class DocValuesAggregation {
           "status.code",
           "severity_text",
           "metric.name",
-          "metric.type");
+          "metric.type",
+          DocumentBuilder.PATTERN_ID);
 
   /** Numeric fields with numeric doc values; the doubles are stored as sortable longs. */
-  static final Set<String> NUMERIC = Set.of("duration", "severity_number", "value", "count", "sum");
+  static final Set<String> NUMERIC =
+      Set.of("duration", "severity_number", "value", "count", "sum", "timestamp");
 
   private static final Set<String> DOUBLES = Set.of("value", "sum");
 

@@ -44,7 +44,7 @@ final class QueryParsing {
     String rewritten = numericAttributeRanges(elasticsearchRanges(text), points);
     parser.setPointsConfigMap(points);
     try {
-      return parser.parse(rewritten, "body");
+      return negativesMatchTheRest(parser.parse(rewritten, "body"));
     } catch (QueryNodeException e) {
       throw new InvalidQueryException("cannot parse query '" + text + "': " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -53,6 +53,29 @@ final class QueryParsing {
           ? refused
           : new InvalidQueryException("cannot parse query '" + text + "': " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * {@code NOT level:debug} on its own means every record but those, as in Elasticsearch and
+   * Kibana; Lucene's parser makes it a query of prohibited clauses only, which matches nothing.
+   * Such queries, at any depth, get an "all records" clause to take the exclusions from.
+   */
+  static Query negativesMatchTheRest(Query query) {
+    if (!(query instanceof org.apache.lucene.search.BooleanQuery bool)) {
+      return query;
+    }
+    var rebuilt =
+        new org.apache.lucene.search.BooleanQuery.Builder()
+            .setMinimumNumberShouldMatch(bool.getMinimumNumberShouldMatch());
+    boolean onlyProhibited = !bool.clauses().isEmpty();
+    for (var clause : bool.clauses()) {
+      rebuilt.add(negativesMatchTheRest(clause.query()), clause.occur());
+      onlyProhibited &= clause.occur() == org.apache.lucene.search.BooleanClause.Occur.MUST_NOT;
+    }
+    if (onlyProhibited) {
+      rebuilt.add(MatchAllDocsQuery.INSTANCE, org.apache.lucene.search.BooleanClause.Occur.FILTER);
+    }
+    return rebuilt.build();
   }
 
   /**
