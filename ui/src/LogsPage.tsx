@@ -8,6 +8,7 @@ import { href, Link } from "./router";
 import { COLOURS, LEVELS, level, type Level } from "./severity";
 import { absolute, TimePicker, timeRange } from "./time";
 import { useUrlState } from "./url";
+import { PatternsView } from "./LogPatterns";
 
 interface Loaded {
   result: SearchResult<LogRecord>;
@@ -198,6 +199,7 @@ export function LogsPage() {
   const q = params.get("q") ?? "";
   const range = timeRange(params);
   const live = params.get("live") === "1";
+  const view = params.get("view") === "patterns" ? "patterns" : "records";
   const [draft, setDraft] = useState(q);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [volumes, setVolume] = useState<Volume | null>(null);
@@ -209,6 +211,7 @@ export function LogsPage() {
   // The matches and the volume are asked at once, and each shown when it comes: the newest
   // records of a day take milliseconds, its histogram can take a second.
   useEffect(() => {
+    if (view === "patterns") return;
     let current = true;
     const failed = (e: unknown) => current && setError(e instanceof ApiError ? e : new ApiError(0, "error", String(e)));
     setLoading(true);
@@ -234,7 +237,7 @@ export function LogsPage() {
     return () => {
       current = false;
     };
-  }, [q, range.start, range.end]);
+  }, [q, range.start, range.end, view]);
 
   const zoom = (from: number, to: number) => setParams(absolute(from, to));
 
@@ -254,12 +257,21 @@ export function LogsPage() {
           {live ? "● Live" : "Live tail"}
         </button>
       </form>
-      {error && (
+      <nav class="tabs" role="tablist" aria-label="Logs view">
+        <button type="button" role="tab" aria-selected={view === "records"} onClick={() => setParams({ view: "" })}>
+          Records
+        </button>
+        <button type="button" role="tab" aria-selected={view === "patterns"} onClick={() => setParams({ view: "patterns", live: "" })}>
+          Patterns
+        </button>
+      </nav>
+      {view === "patterns" && <PatternsView q={q} range={range} filter={params.get("pfilter") ?? ""} set={setParams} />}
+      {view === "records" && error && (
         <p class="error" role="alert">
           {error.message} <code>{error.code}</code>
         </p>
       )}
-      {loaded && !error && (
+      {view === "records" && loaded && !error && (
         <>
           <p class="summary">
             <span data-testid="total">{loaded.result.total}</span>{" "}
@@ -292,7 +304,7 @@ export function LogsPage() {
           )}
         </>
       )}
-      {loading && <p class="loading">Loading…</p>}
+      {view === "records" && loading && <p class="loading">Loading…</p>}
     </main>
   );
 }

@@ -13,6 +13,8 @@ export interface LogRecord {
   resource: Record<string, unknown>;
   scope: { name: string; version?: string; attributes?: Record<string, unknown> };
   highlight?: { body?: string };
+  "pattern.id"?: string;
+  "pattern.template"?: string;
 }
 
 export interface SearchResult<T> {

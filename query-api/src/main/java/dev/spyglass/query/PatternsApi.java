@@ -210,8 +210,8 @@ final class PatternsApi {
     json.writeNumberField("count", row.count);
     json.writeNumberField("previous_count", row.previous);
     json.writeBooleanField("new", !row.seenBefore);
-    json.writeStringField("first_seen", Times.format((long) row.first));
-    json.writeStringField("last_seen", Times.format((long) row.last));
+    json.writeStringField("first_seen", Times.format(micros(row.first)));
+    json.writeStringField("last_seen", Times.format(micros(row.last)));
     json.writeArrayFieldStart("histogram");
     for (int b = 0; b < row.histogram.length && b < bucketStarts.size(); b++) {
       json.writeStartObject();
@@ -235,7 +235,7 @@ final class PatternsApi {
     }
     json.writeNumberField("values_sampled", values.matched());
     json.writeArrayFieldStart("values");
-    for (List<Map.Entry<String, Integer>> wildcard : values.top(5)) {
+    for (List<Map.Entry<String, Integer>> wildcard : values.top(10)) {
       json.writeStartArray();
       for (Map.Entry<String, Integer> value : wildcard) {
         json.writeStartObject();
@@ -252,6 +252,11 @@ final class PatternsApi {
     }
     json.writeEndObject();
     return newest.partial();
+  }
+
+  /** A timestamp read as a double (aggregations compute in doubles), to the microsecond. */
+  private static long micros(double nanos) {
+    return Math.round(nanos / 1000) * 1000;
   }
 
   private static double min(double a, double b) {

@@ -46,7 +46,7 @@ class WebUiBrowserTest {
     assertThat(spyglass.sendJson("logs", logs)).isEqualTo(200);
     seedCheckoutTrace(now - 10_000_000_000L);
     seedMetrics(now);
-    spyglass.awaitTotal("/api/v1/logs/search", 5);
+    spyglass.awaitTotal("/api/v1/logs/search", 14);
     spyglass.awaitTotal("/api/v1/spans/search", 7);
     spyglass.awaitTotal("/api/v1/metrics/search", 18);
   }
@@ -125,6 +125,27 @@ class WebUiBrowserTest {
                 base + 33_000_000L,
                 CHECKOUT);
     assertThat(spyglass.sendJson("logs", logs)).isEqualTo(200);
+    // For the patterns tab: six failed logins by different users, three accepted ones.
+    StringBuilder sshd = new StringBuilder();
+    String[] users = {"admin", "oracle", "test", "guest", "root", "ubuntu"};
+    for (int i = 0; i < users.length + 3; i++) {
+      String body =
+          i < users.length
+              ? "Invalid user " + users[i] + " from 10.0.0." + (i + 1)
+              : "Accepted password for git from 10.0.1." + i + " port " + (40000 + i) + " ssh2";
+      if (!sshd.isEmpty()) {
+        sshd.append(',');
+      }
+      sshd.append(
+          "{\"timeUnixNano\":\"%d\",\"severityText\":\"INFO\",\"body\":{\"stringValue\":\"%s\"}}"
+              .formatted(base + i * 1_000_000L, body));
+    }
+    assertThat(
+            spyglass.sendJson(
+                "logs",
+                "{\"resourceLogs\":[{\"resource\":{\"attributes\":[%s]},\"scopeLogs\":[{\"logRecords\":[%s]}]}]}"
+                    .formatted(attribute("service.name", "sshd"), sshd)))
+        .isEqualTo(200);
   }
 
   /**
@@ -199,6 +220,12 @@ class WebUiBrowserTest {
   void servicesAndServiceMap_inChromium() throws Exception {
     browse("services");
     assertThat(SHOTS.resolve("services.png")).exists();
+  }
+
+  @Test
+  void logPatterns_inChromium() throws Exception {
+    browse("patterns");
+    assertThat(SHOTS.resolve("logs-patterns.png")).exists();
   }
 
   @Test
