@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { ErrorNote, get, SendDataHint, useLoad, type LogRecord } from "./api";
 import { quantity } from "./format";
 import { TimeChart } from "./TimeChart";
@@ -60,9 +60,25 @@ function Change(props: { pattern: LogPattern }) {
   return null;
 }
 
-function PatternRow(props: { pattern: LogPattern; total: number; onFilter: (exclude: boolean) => void }) {
-  const p = props.pattern;
+/** An opened pattern's values, from its newest 500 records rather than the list's 20. */
+function useDetail(open: boolean, summary: LogPattern, q: string, range: TimeRange): LogPattern {
+  const [detail, setDetail] = useState<LogPattern | null>(null);
+  useEffect(() => {
+    if (!open || detail) return;
+    let current = true;
+    get<PatternsAnswer>("/api/v1/logs/patterns", { q: withPattern(q, summary.id, false), ...range, limit: "1", samples: "500" })
+      .then((answer) => current && answer.patterns[0] && setDetail(answer.patterns[0]))
+      .catch(() => {});
+    return () => {
+      current = false;
+    };
+  }, [open]);
+  return detail ? { ...summary, values: detail.values, values_sampled: detail.values_sampled } : summary;
+}
+
+function PatternRow(props: { pattern: LogPattern; total: number; q: string; range: TimeRange; onFilter: (exclude: boolean) => void }) {
   const [open, setOpen] = useState(false);
+  const p = useDetail(open, props.pattern, props.q, props.range);
   const times = p.histogram.map((b) => Date.parse(b.start) / 1000);
   return (
     <li class="pattern" data-pattern={p.id}>
@@ -139,7 +155,7 @@ export function PatternsView(props: {
   set: (changes: Record<string, string>) => void;
 }) {
   const { data, error, loading } = useLoad(
-    () => get<PatternsAnswer>("/api/v1/logs/patterns", { q: props.q, ...props.range, limit: "200", ...(props.filter ? { filter: props.filter } : {}) }),
+    () => get<PatternsAnswer>("/api/v1/logs/patterns", { q: props.q, ...props.range, limit: "100", ...(props.filter ? { filter: props.filter } : {}) }),
     [props.q, props.range.start, props.range.end, props.filter],
   );
   return (
@@ -172,6 +188,8 @@ export function PatternsView(props: {
                   key={p.id}
                   pattern={p}
                   total={data.total}
+                  q={props.q}
+                  range={props.range}
                   onFilter={(exclude) => props.set({ q: withPattern(props.q, p.id, exclude), view: "" })}
                 />
               ))}

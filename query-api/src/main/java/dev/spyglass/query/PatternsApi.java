@@ -27,14 +27,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/v1/logs/patterns?q=&start=&end=&limit=&filter=new|changed}: the log patterns of
- * the matching records (docs/adr/0016), most frequent first, each with its exact count in the range
- * and in the window of the same length before it, whether it is new (no record of it before the
- * range), first and last seen, counts per time bucket, the most frequent values behind each
- * wildcard (from its newest {@value #SAMPLED} records) and its newest record.
+ * {@code GET /api/v1/logs/patterns?q=&start=&end=&limit=&filter=new|changed&samples=}: the log
+ * patterns of the matching records (docs/adr/0016), most frequent first, each with its exact count
+ * in the range and in the window of the same length before it, whether it is new (no record of it
+ * before the range), first and last seen, counts per time bucket, the most frequent values behind
+ * each wildcard in its newest {@code samples} records (default {@value #SAMPLED}, up to 1000) and
+ * its newest record.
  */
 final class PatternsApi {
-  static final int SAMPLED = 100;
+  static final int SAMPLED = 20;
   private static final int GROUPS = 10_000;
   private static final List<Measure> MEASURES =
       List.of(
@@ -74,6 +75,7 @@ final class PatternsApi {
     String q = QueryGuard.check(params.string("q", ""));
     Times.Range range = times.range(params);
     int limit = params.integer("limit", 50, 1, 1000);
+    int samples = params.integer("samples", SAMPLED, 1, 1000);
     String filter = params.string("filter", "");
     if (!filter.isEmpty() && !filter.equals("new") && !filter.equals("changed")) {
       throw ApiException.badRequest(
@@ -152,7 +154,7 @@ final class PatternsApi {
       json.writeStringField("interval", AggregateApi.describe(interval));
       json.writeArrayFieldStart("patterns");
       for (Row row : shown) {
-        partial |= write(json, reader, row, bucketStarts, q, range);
+        partial |= write(json, reader, row, bucketStarts, q, range, samples);
       }
       json.writeEndArray();
       json.writeNumberField("took_ms", (System.nanoTime() - started) / 1_000_000);
@@ -200,7 +202,8 @@ final class PatternsApi {
       Row row,
       List<Long> bucketStarts,
       String q,
-      Times.Range range)
+      Times.Range range,
+      int samples)
       throws IOException {
     LogPattern pattern = row.pattern;
     json.writeStartObject();
@@ -223,7 +226,7 @@ final class PatternsApi {
     String scoped = "pattern.id:" + pattern.id() + (q.isBlank() ? "" : " AND (" + q + ")");
     SearchResult newest =
         reader.search(
-            SearchRequest.of(Signal.LOGS, scoped, range.start(), range.end(), SAMPLED)
+            SearchRequest.of(Signal.LOGS, scoped, range.start(), range.end(), samples)
                 .withCountTotal(false)
                 .withDeadline(readers.deadline()));
     TemplateValues values = new TemplateValues(pattern.template());
