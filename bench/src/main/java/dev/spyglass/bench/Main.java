@@ -266,8 +266,11 @@ public final class Main implements Callable<Integer> {
   static final class PatternsBench implements Callable<Integer> {
     @CommandLine.ParentCommand Main parent;
 
-    @Option(names = "--no-jmh", description = "Accuracy only.")
+    @Option(names = "--no-jmh", description = "Skip the JMH mining speed.")
     boolean noJmh;
+
+    @Option(names = "--no-cost", description = "Skip ingest with and without patterns.")
+    boolean noCost;
 
     @Override
     public Integer call() throws Exception {
@@ -281,6 +284,25 @@ public final class Main implements Callable<Integer> {
       }
       System.out.println("== log pattern accuracy (Loghub 2k, one configuration) ==");
       System.out.print(dev.spyglass.patterns.LoghubEvaluation.table(scores));
+      if (!noCost) {
+        Path work = parent.home.resolve("bench/target/work");
+        deleteRecursively(work);
+        java.nio.file.Files.createDirectories(work);
+        PatternsCostBenchmark.Result cost =
+            PatternsCostBenchmark.run(
+                parent.home,
+                work,
+                LoghubCorpus.read(loghub),
+                parent.quick ? 200_000 : 1_000_000,
+                parent.quick ? 10 : 40,
+                System.out);
+        System.out.println(
+            "{\"patterns_ingest_ratio\":"
+                + round2(cost.ratio())
+                + ",\"patterns_endpoint_p95_ms\":"
+                + round(cost.endpointMillis(95))
+                + "}");
+      }
       if (!noJmh) {
         System.out.printf("%n== JMH: pattern mining, one thread ==%n");
         var options =

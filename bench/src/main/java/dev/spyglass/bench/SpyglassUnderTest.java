@@ -47,6 +47,15 @@ final class SpyglassUnderTest implements AutoCloseable {
    */
   static SpyglassUnderTest start(Path home, Path data, String heap, Path jfr, Path log)
       throws IOException, InterruptedException {
+    return start(home, data, heap, jfr, log, "");
+  }
+
+  /**
+   * As above, with {@code storeSettings} ({@code , patterns: { enabled: false }}) for the store.
+   */
+  static SpyglassUnderTest start(
+      Path home, Path data, String heap, Path jfr, Path log, String storeSettings)
+      throws IOException, InterruptedException {
     Path jar = home.resolve("server/target/spyglass-server.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build first (./spyglass build)");
@@ -65,7 +74,7 @@ final class SpyglassUnderTest implements AutoCloseable {
               grpc: { endpoint: 127.0.0.1:%d }
               http: { endpoint: 127.0.0.1:%d }
         exporters:
-          spyglass: { path: %s }
+          spyglass: { path: %s%s }
         extensions:
           api: { endpoint: 127.0.0.1:%d }
         service:
@@ -75,7 +84,7 @@ final class SpyglassUnderTest implements AutoCloseable {
             metrics: { receivers: [otlp], exporters: [spyglass] }
             logs:    { receivers: [otlp], exporters: [spyglass] }
         """
-            .formatted(grpc, http, data, api));
+            .formatted(grpc, http, data, storeSettings, api));
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Xmx" + heap);

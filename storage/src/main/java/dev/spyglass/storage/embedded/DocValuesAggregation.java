@@ -52,77 +52,131 @@ final class DocValuesAggregation {
 
   private static final Set<String> DOUBLES = Set.of("value", "sum");
 
-  /** Counts and statistics of one group, or of one time bucket of it. */
+  /** Counts and statistics of one group, or of one time bucket of it; fields by index. */
   private static final class Stats {
     long count;
     long errors;
-    final Map<String, double[]> sums = new HashMap<>(); // field -> {n, sum, min, max}
-    final Map<String, DoubleHistogram> histograms = new HashMap<>();
+    final long[] n;
+    final double[] sum;
+    final double[] min;
+    final double[] max;
+    final DoubleHistogram[] histograms;
 
-    void add(Map<String, Double> values, boolean error, Set<String> percentileFields) {
+    Stats(int fields) {
+      n = new long[fields];
+      sum = new double[fields];
+      min = new double[fields];
+      max = new double[fields];
+      histograms = new DoubleHistogram[fields];
+      java.util.Arrays.fill(min, Double.MAX_VALUE);
+      java.util.Arrays.fill(max, -Double.MAX_VALUE);
+    }
+
+    void add(double[] values, boolean[] present, boolean error, boolean[] percentile) {
       count++;
       if (error) {
         errors++;
       }
-      values.forEach(
-          (field, value) -> {
-            double[] s =
-                sums.computeIfAbsent(
-                    field, f -> new double[] {0, 0, Double.MAX_VALUE, -Double.MAX_VALUE});
-            s[0]++;
-            s[1] += value;
-            s[2] = Math.min(s[2], value);
-            s[3] = Math.max(s[3], value);
-            if (percentileFields.contains(field)) {
-              histograms
-                  .computeIfAbsent(field, f -> new DoubleHistogram(3))
-                  .recordValue(Math.max(0, value));
-            }
-          });
+      for (int f = 0; f < values.length; f++) {
+        if (!present[f]) {
+          continue;
+        }
+        double value = values[f];
+        n[f]++;
+        sum[f] += value;
+        if (value < min[f]) {
+          min[f] = value;
+        }
+        if (value > max[f]) {
+          max[f] = value;
+        }
+        if (percentile[f]) {
+          if (histograms[f] == null) {
+            histograms[f] = new DoubleHistogram(3);
+          }
+          histograms[f].recordValue(Math.max(0, value));
+        }
+      }
     }
 
     /** The measure's value; NaN when the bucket has no values of its field. */
-    double value(Measure measure, double seconds) {
+    double value(Measure measure, int field, double seconds) {
       return switch (measure.function()) {
         case COUNT -> count;
         case RATE -> seconds > 0 ? count / seconds : Double.NaN;
         case ERRORS -> errors;
         default -> {
-          double[] s = sums.get(measure.field());
-          if (s == null || s[0] == 0) {
+          if (field < 0 || n[field] == 0) {
             yield Double.NaN;
           }
           yield switch (measure.function()) {
-            case AVG -> s[1] / s[0];
-            case MIN -> s[2];
-            case MAX -> s[3];
-            case SUM -> s[1];
-            default ->
-                histograms
-                    .get(measure.field())
-                    .getValueAtPercentile(measure.function().quantile() * 100);
+            case AVG -> sum[field] / n[field];
+            case MIN -> min[field];
+            case MAX -> max[field];
+            case SUM -> sum[field];
+            default -> histograms[field].getValueAtPercentile(measure.function().quantile() * 100);
           };
         }
       };
     }
   }
 
-  /** A group: its key values, its totals and its time buckets. */
-  private static final class Group {
+  /**
+   * A group: its key values, its totals and its time buckets — an array over the range when it has
+   * few enough buckets, a sorted map otherwise.
+   */
+  private final class Group {
     final List<String> key;
-    final Stats total = new Stats();
-    final TreeMap<Long, Stats> buckets = new TreeMap<>();
+    final Stats total = new Stats(fieldCount);
+    final Stats[] bucketArray;
+    final TreeMap<Long, Stats> bucketMap;
 
     Group(List<String> key) {
       this.key = key;
+      this.bucketArray =
+          bucketCount > 0 && bucketCount <= ARRAY_BUCKETS ? new Stats[bucketCount] : null;
+      this.bucketMap = bucketCount > ARRAY_BUCKETS ? new TreeMap<>() : null;
+    }
+
+    Stats bucket(long start) {
+      if (bucketArray != null) {
+        int i = (int) ((start - firstBucket) / request.intervalNanos());
+        if (i >= 0 && i < bucketArray.length) {
+          Stats stats = bucketArray[i];
+          if (stats == null) {
+            stats = bucketArray[i] = new Stats(fieldCount);
+          }
+          return stats;
+        }
+        return null; // a record just outside the range asked
+      }
+      return bucketMap.computeIfAbsent(start, b -> new Stats(fieldCount));
+    }
+
+    Stats bucketOrNull(long start) {
+      if (bucketArray != null) {
+        int i = (int) ((start - firstBucket) / request.intervalNanos());
+        return i >= 0 && i < bucketArray.length ? bucketArray[i] : null;
+      }
+      return bucketMap.get(start);
     }
   }
+
+  /** Histogram buckets held in an array per group up to this many. */
+  private static final int ARRAY_BUCKETS = 4096;
 
   private final AggregationRequest request;
   private final Map<List<String>, Group> groups = new HashMap<>();
   private final Set<String> fields = new LinkedHashSet<>();
   private final Set<String> percentileFields = new LinkedHashSet<>();
   private final boolean needErrors;
+  private int fieldCount;
+  private String[] fieldNames;
+  private boolean[] doubles;
+  private boolean[] percentiles;
+  private int[] measureFields;
+  private long firstBucket;
+  private int bucketCount;
 
   DocValuesAggregation(AggregationRequest request) {
     for (String field : request.groupBy()) {
@@ -151,68 +205,116 @@ final class DocValuesAggregation {
     this.request = request;
     this.needErrors =
         request.measures().stream().anyMatch(m -> m.function() == Measure.Function.ERRORS);
+    this.fieldNames = fields.toArray(String[]::new);
+    this.fieldCount = fieldNames.length;
+    this.doubles = new boolean[fieldCount];
+    this.percentiles = new boolean[fieldCount];
+    for (int f = 0; f < fieldCount; f++) {
+      doubles[f] = DOUBLES.contains(fieldNames[f]);
+      percentiles[f] = percentileFields.contains(fieldNames[f]);
+    }
+    this.measureFields = new int[request.measures().size()];
+    List<String> names = List.of(fieldNames);
+    for (int m = 0; m < measureFields.length; m++) {
+      Measure measure = request.measures().get(m);
+      measureFields[m] = measure.function().needsField() ? names.indexOf(measure.field()) : -1;
+    }
+    long interval = request.intervalNanos();
+    if (interval > 0) {
+      firstBucket = Math.floorDiv(request.startNanos(), interval) * interval;
+      long last = Math.floorDiv(request.endNanos(), interval) * interval;
+      bucketCount = (int) Math.min(Integer.MAX_VALUE, (last - firstBucket) / interval + 1);
+    }
   }
 
   void visit(LeafReader segment, DocIdSetIterator matches, Deadline deadline) throws IOException {
     List<String> groupBy = request.groupBy();
     long interval = request.intervalNanos();
     SortedSetDocValues[] keys = new SortedSetDocValues[groupBy.size()];
-    List<Map<Long, String>> ordCache = new ArrayList<>();
     for (int i = 0; i < keys.length; i++) {
       keys[i] = DocValues.getSortedSet(segment, groupBy.get(i));
-      ordCache.add(new HashMap<>());
     }
+    // This segment's groups by ordinals: an array for one field, a map of packed ordinals for
+    // more — the key strings are looked up once per distinct key, not once per record.
+    Group[] byOrd =
+        keys.length == 1 && keys[0].getValueCount() < (1 << 20)
+            ? new Group[(int) keys[0].getValueCount() + 1]
+            : null;
+    Map<List<Long>, Group> byOrds = byOrd == null ? new HashMap<>() : null;
+    Group only = null;
     NumericDocValues timestamps = DocValues.getNumeric(segment, DocumentBuilder.TIMESTAMP);
-    Map<String, NumericDocValues> numbers = new HashMap<>();
-    for (String field : fields) {
-      numbers.put(field, DocValues.getNumeric(segment, field));
+    NumericDocValues[] numbers = new NumericDocValues[fieldCount];
+    for (int f = 0; f < fieldCount; f++) {
+      numbers[f] = DocValues.getNumeric(segment, fieldNames[f]);
     }
     SortedSetDocValues status = needErrors ? DocValues.getSortedSet(segment, "status.code") : null;
     long errorOrd = status == null ? -1 : status.lookupTerm(new BytesRef("error"));
-    Map<String, Double> values = new HashMap<>();
+    double[] values = new double[fieldCount];
+    boolean[] present = new boolean[fieldCount];
+    long[] ords = new long[keys.length];
     int visited = 0;
     for (int doc = matches.nextDoc();
         doc != DocIdSetIterator.NO_MORE_DOCS;
         doc = matches.nextDoc()) {
       TimedSearcher.checkEvery(++visited, deadline);
-      List<String> key = new ArrayList<>(keys.length);
-      for (int i = 0; i < keys.length; i++) {
-        if (keys[i].advanceExact(doc)) {
-          SortedSetDocValues dv = keys[i];
-          key.add(ordCache.get(i).computeIfAbsent(dv.nextOrd(), o -> lookup(dv, o)));
-        } else {
-          key.add("");
+      Group group;
+      if (keys.length == 0) {
+        group = only != null ? only : (only = group(keys, ords));
+      } else if (byOrd != null) {
+        ords[0] = keys[0].advanceExact(doc) ? keys[0].nextOrd() : -1;
+        int slot = (int) ords[0] + 1;
+        group = byOrd[slot];
+        if (group == null) {
+          group = byOrd[slot] = group(keys, ords);
+        }
+      } else {
+        Long[] boxed = new Long[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+          ords[i] = keys[i].advanceExact(doc) ? keys[i].nextOrd() : -1;
+          boxed[i] = ords[i];
+        }
+        List<Long> ordKey = List.of(boxed);
+        group = byOrds.get(ordKey);
+        if (group == null) {
+          group = group(keys, ords);
+          byOrds.put(ordKey, group);
         }
       }
-      values.clear();
-      for (Map.Entry<String, NumericDocValues> number : numbers.entrySet()) {
-        if (number.getValue().advanceExact(doc)) {
-          long raw = number.getValue().longValue();
-          values.put(
-              number.getKey(),
-              DOUBLES.contains(number.getKey()) ? NumericUtils.sortableLongToDouble(raw) : raw);
+      for (int f = 0; f < fieldCount; f++) {
+        present[f] = numbers[f].advanceExact(doc);
+        if (present[f]) {
+          long raw = numbers[f].longValue();
+          values[f] = doubles[f] ? NumericUtils.sortableLongToDouble(raw) : raw;
         }
       }
       boolean error = errorOrd >= 0 && status.advanceExact(doc) && status.nextOrd() == errorOrd;
-      Group group = groups.get(key);
-      if (group == null) {
-        if (groups.size() >= MAX_GROUPS) {
-          throw new InvalidQueryException(
-              "too_many_groups",
-              "more than " + MAX_GROUPS + " groups; narrow q or group by fewer fields");
-        }
-        group = new Group(key);
-        groups.put(key, group);
-      }
-      group.total.add(values, error, percentileFields);
+      group.total.add(values, present, error, percentiles);
       if (interval > 0 && timestamps.advanceExact(doc)) {
-        long bucket = Math.floorDiv(timestamps.longValue(), interval) * interval;
-        group
-            .buckets
-            .computeIfAbsent(bucket, b -> new Stats())
-            .add(values, error, percentileFields);
+        Stats bucket = group.bucket(Math.floorDiv(timestamps.longValue(), interval) * interval);
+        if (bucket != null) {
+          bucket.add(values, present, error, percentiles);
+        }
       }
     }
+  }
+
+  /** The group of these ordinals (-1: no value), found or made by its key strings. */
+  private Group group(SortedSetDocValues[] keys, long[] ords) {
+    List<String> key = new ArrayList<>(keys.length);
+    for (int i = 0; i < keys.length; i++) {
+      key.add(ords[i] < 0 ? "" : lookup(keys[i], ords[i]));
+    }
+    Group group = groups.get(key);
+    if (group == null) {
+      if (groups.size() >= MAX_GROUPS) {
+        throw new InvalidQueryException(
+            "too_many_groups",
+            "more than " + MAX_GROUPS + " groups; narrow q or group by fewer fields");
+      }
+      group = new Group(key);
+      groups.put(key, group);
+    }
+    return group;
   }
 
   /** The largest groups, each with its measures and histogram. */
@@ -228,17 +330,16 @@ final class DocValuesAggregation {
     double rangeSeconds = ((double) request.endNanos() - request.startNanos()) / 1e9;
     long interval = request.intervalNanos();
     List<AggregationResult.Group> result = new ArrayList<>(top.size());
-    Stats empty = new Stats();
+    Stats empty = new Stats(fieldCount);
     for (Group group : top) {
       List<AggregationResult.TimeBucket> histogram = new ArrayList<>();
       if (interval > 0) {
-        long first = Math.floorDiv(request.startNanos(), interval) * interval;
-        long last = Math.floorDiv(request.endNanos(), interval) * interval;
-        for (long i = 0, n = (last - first) / interval; i <= n; i++) {
-          long bucket = first + i * interval;
+        for (long i = 0; i < bucketCount; i++) {
+          long bucket = firstBucket + i * interval;
+          Stats stats = group.bucketOrNull(bucket);
           histogram.add(
               new AggregationResult.TimeBucket(
-                  bucket, values(group.buckets.getOrDefault(bucket, empty), interval / 1e9)));
+                  bucket, values(stats == null ? empty : stats, interval / 1e9)));
         }
       }
       result.add(
@@ -250,7 +351,7 @@ final class DocValuesAggregation {
   private double[] values(Stats stats, double seconds) {
     double[] values = new double[request.measures().size()];
     for (int i = 0; i < values.length; i++) {
-      values[i] = stats.value(request.measures().get(i), seconds);
+      values[i] = stats.value(request.measures().get(i), measureFields[i], seconds);
     }
     return values;
   }
