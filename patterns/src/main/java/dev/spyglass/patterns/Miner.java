@@ -45,12 +45,16 @@ final class Miner {
     int parent;
     String template;
 
+    /** Held by a pattern's root: every cluster now part of it. */
+    List<Integer> members;
+
     Cluster(int id, String key, String[] words, String[] separators) {
       this.id = id;
       this.key = key;
       this.words = words;
       this.separators = separators;
       this.parent = id;
+      this.members = new ArrayList<>(List.of(id));
     }
   }
 
@@ -61,7 +65,14 @@ final class Miner {
   private final List<Cluster> clusters = new ArrayList<>();
   private final Map<String, Integer> exact = new HashMap<>();
   private final Map<String, Set<Integer>> siblings = new HashMap<>();
-  private final Map<Integer, List<Integer>> withWildcards = new HashMap<>();
+
+  /** Clusters with a wildcard, by length and first word (see {@link #bucket}). */
+  private final Map<String, List<Integer>> withWildcards = new HashMap<>();
+
+  /** Every cluster, by length and first word. */
+  private final Map<String, List<Integer>> byFirstWord = new HashMap<>();
+
+  /** Every cluster, by length. */
   private final Map<Integer, List<Integer>> byLength = new HashMap<>();
 
   Miner(int maxClusters) {
@@ -109,15 +120,9 @@ final class Miner {
     return root(id).id;
   }
 
-  /** Every cluster id whose pattern is now {@code root}'s. */
+  /** Every cluster id whose pattern is now {@code root}'s, in the order they were made. */
   List<Integer> members(int root) {
-    List<Integer> members = new ArrayList<>();
-    for (Cluster c : clusters) {
-      if (root(c.id).id == root) {
-        members.add(c.id);
-      }
-    }
-    return members;
+    return root(root).members.stream().sorted().toList();
   }
 
   String key(int id) {
@@ -249,8 +254,9 @@ final class Miner {
     clusters.add(cluster);
     exact.put(shape.key(), cluster.id);
     byLength.computeIfAbsent(cluster.words.length, k -> new ArrayList<>()).add(cluster.id);
+    byFirstWord.computeIfAbsent(bucket(cluster.words), k -> new ArrayList<>()).add(cluster.id);
     if (shape.key().contains(Masking.WILDCARD)) {
-      withWildcards.computeIfAbsent(cluster.words.length, k -> new ArrayList<>()).add(cluster.id);
+      withWildcards.computeIfAbsent(bucket(cluster.words), k -> new ArrayList<>()).add(cluster.id);
       absorb(cluster);
     }
     index(root(cluster.id));
@@ -269,7 +275,14 @@ final class Miner {
 
   /** The first pattern with wildcards that {@code words} are an instance of. */
   private Cluster general(String[] words) {
-    List<Integer> candidates = withWildcards.get(words.length);
+    Cluster found = firstMatch(withWildcards.get(bucket(words)), words);
+    if (found == null && words.length > 0 && !words[0].contains(Masking.WILDCARD)) {
+      found = firstMatch(withWildcards.get(words.length + WILDCARD_FIRST), words);
+    }
+    return found;
+  }
+
+  private Cluster firstMatch(List<Integer> candidates, String[] words) {
     if (candidates == null) {
       return null;
     }
@@ -280,6 +293,19 @@ final class Miner {
       }
     }
     return null;
+  }
+
+  private static final String WILDCARD_FIRST = "\u0001\u0002";
+
+  /**
+   * Where a pattern of these words is looked for: its length and first word, or its length alone
+   * ({@link #WILDCARD_FIRST}) when the first word holds a wildcard — a message can only be an
+   * instance of a pattern with its own first word or a wildcard in it, so lookups scan few.
+   */
+  private static String bucket(String[] words) {
+    return words.length == 0 || words[0].contains(Masking.WILDCARD)
+        ? words.length + WILDCARD_FIRST
+        : words.length + "\u0001" + words[0];
   }
 
   private static boolean matches(String[] template, String[] words) {
@@ -330,7 +356,12 @@ final class Miner {
   private void absorb(Cluster c) {
     Set<Integer> compatible = new LinkedHashSet<>();
     compatible.add(c.id);
-    for (int id : byLength.get(c.words.length)) {
+    List<Integer> candidates =
+        c.words.length > 0 && !c.words[0].contains(Masking.WILDCARD)
+            ? concat(
+                byFirstWord.get(bucket(c.words)), byFirstWord.get(c.words.length + WILDCARD_FIRST))
+            : byLength.get(c.words.length);
+    for (int id : candidates) {
       Cluster other = root(id);
       if (!compatible.contains(other.id) && unifies(c.words, other.words)) {
         compatible.add(other.id);
@@ -339,6 +370,17 @@ final class Miner {
     if (compatible.size() > 1) {
       mergeAll(compatible);
     }
+  }
+
+  private static List<Integer> concat(List<Integer> a, List<Integer> b) {
+    List<Integer> all = new ArrayList<>();
+    if (a != null) {
+      all.addAll(a);
+    }
+    if (b != null) {
+      all.addAll(b);
+    }
+    return all;
   }
 
   private static boolean unifies(String[] a, String[] b) {
@@ -362,13 +404,17 @@ final class Miner {
         into.words[i] = Glob.generalise(into.words[i], c.words[i]);
       }
       into.count += c.count;
+      into.members.addAll(c.members);
+      c.members = null;
       c.parent = into.id;
     }
     into.template = null;
-    List<Integer> general =
-        withWildcards.computeIfAbsent(into.words.length, k -> new ArrayList<>());
-    if (!general.contains(into.id)) {
-      general.add(into.id);
+    // Merging may have put a wildcard into its first word: it is then looked for there too.
+    for (Map<String, List<Integer>> index : List.of(withWildcards, byFirstWord)) {
+      List<Integer> list = index.computeIfAbsent(bucket(into.words), k -> new ArrayList<>());
+      if (!list.contains(into.id)) {
+        list.add(into.id);
+      }
     }
     return into;
   }
@@ -409,7 +455,8 @@ final class Miner {
       writeString(out, group.getKey());
       writeInts(out, group.getValue());
     }
-    writeLists(out, withWildcards);
+    writeBuckets(out, withWildcards);
+    writeBuckets(out, byFirstWord);
     writeLists(out, byLength);
   }
 
@@ -429,8 +476,15 @@ final class Miner {
       String key = readString(in);
       miner.siblings.put(key, new LinkedHashSet<>(readInts(in)));
     }
-    readLists(in, miner.withWildcards);
+    readBuckets(in, miner.withWildcards);
+    readBuckets(in, miner.byFirstWord);
     readLists(in, miner.byLength);
+    for (Cluster c : miner.clusters) {
+      c.members = c.parent == c.id ? new ArrayList<>() : null;
+    }
+    for (Cluster c : miner.clusters) {
+      miner.root(c.id).members.add(c.id);
+    }
     return miner;
   }
 
@@ -484,6 +538,24 @@ final class Miner {
     for (Map.Entry<Integer, List<Integer>> list : lists.entrySet()) {
       out.writeInt(list.getKey());
       writeInts(out, list.getValue());
+    }
+  }
+
+  private static void writeBuckets(DataOutput out, Map<String, List<Integer>> buckets)
+      throws IOException {
+    out.writeInt(buckets.size());
+    for (Map.Entry<String, List<Integer>> bucket : buckets.entrySet()) {
+      writeString(out, bucket.getKey());
+      writeInts(out, bucket.getValue());
+    }
+  }
+
+  private static void readBuckets(DataInput in, Map<String, List<Integer>> into)
+      throws IOException {
+    int n = in.readInt();
+    for (int i = 0; i < n; i++) {
+      String key = readString(in);
+      into.put(key, readInts(in));
     }
   }
 
