@@ -82,6 +82,9 @@ final class ExportApi {
     long start = range.start();
     long end = range.end();
     Format format = Format.parse(params.string("format", "ndjson"));
+    // OTLP formats carry each log record's pattern as two attributes, unless asked for the records
+    // exactly as they were received (patterns=false: a faithful copy to replay elsewhere).
+    boolean patterns = params.bool("patterns", true);
     TelemetryReader reader = readers.get();
     // The first page under the query deadline, so that a refused or hopeless query is a JSON error
     // and not a broken stream; the rest streams without one, a page at a time.
@@ -106,7 +109,8 @@ final class ExportApi {
                 HttpHeaderNames.CONTENT_DISPOSITION,
                 "attachment; filename=\"" + signalName + "." + format.extension + "\"")
             .build());
-    ctx.blockingTaskExecutor().execute(() -> stream(reader, request, first, format, response));
+    ctx.blockingTaskExecutor()
+        .execute(() -> stream(reader, request, first, format, patterns, response));
     return response;
   }
 
@@ -115,6 +119,7 @@ final class ExportApi {
       ExportRequest request,
       ExportPage first,
       Format format,
+      boolean patterns,
       HttpResponseWriter response) {
     try {
       write(response, prefix(request.signal(), format));
@@ -123,7 +128,7 @@ final class ExportApi {
       while (true) {
         ByteArrayOutputStream chunk = new ByteArrayOutputStream();
         for (StoredRecord record : page.records()) {
-          writeRecord(chunk, record, format, firstRecord);
+          writeRecord(chunk, record, format, firstRecord, patterns);
           firstRecord = false;
         }
         write(response, chunk.toByteArray());
@@ -165,7 +170,11 @@ final class ExportApi {
   }
 
   private static void writeRecord(
-      ByteArrayOutputStream out, StoredRecord record, Format format, boolean first)
+      ByteArrayOutputStream out,
+      StoredRecord record,
+      Format format,
+      boolean first,
+      boolean patterns)
       throws IOException {
     switch (format) {
       case NDJSON -> {
@@ -177,15 +186,19 @@ final class ExportApi {
       }
       case CSV -> out.write(Csv.row(record).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       // Concatenated protobuf messages of one type merge: their repeated fields append.
-      case OTLP_PROTO -> ExportedRecords.request(record).writeTo(out);
+      case OTLP_PROTO -> otlp(record, patterns).writeTo(out);
       case OTLP_JSON -> {
         if (!first) {
           out.write(',');
         }
-        JsonNode request = MAPPER.readTree(OtlpJson.write(ExportedRecords.request(record)));
+        JsonNode request = MAPPER.readTree(OtlpJson.write(otlp(record, patterns)));
         out.write(MAPPER.writeValueAsBytes(request.get(resourceKey(record.signal())).get(0)));
       }
     }
+  }
+
+  private static com.google.protobuf.Message otlp(StoredRecord record, boolean patterns) {
+    return patterns ? ExportedRecords.request(record) : record.toRequest();
   }
 
   private static String resourceKey(Signal signal) {

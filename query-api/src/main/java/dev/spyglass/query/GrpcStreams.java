@@ -86,6 +86,7 @@ final class GrpcStreams {
     if (first.partial()) {
       throw QueryTimeouts.nothingInTime("the export's first page");
     }
+    untimed();
     Export export = new Export(reader, request, first, call, telemetry);
     call.setOnReadyHandler(export::pump);
     export.pump();
@@ -116,9 +117,9 @@ final class GrpcStreams {
     synchronized void pump() {
       try {
         while (!done && !call.isCancelled() && call.isReady()) {
-          if (!page.records().isEmpty()) {
-            call.onNext(exportMessage(request.signal(), page.records()));
-            telemetry.sent("export", page.records().size());
+          for (List<StoredRecord> chunk : chunks(page.records())) {
+            call.onNext(exportMessage(request.signal(), chunk));
+            telemetry.sent("export", chunk.size());
           }
           if (page.next().isEmpty()) {
             done = true;
@@ -132,6 +133,42 @@ final class GrpcStreams {
         call.onError(GrpcCalls.status(e));
       }
     }
+  }
+
+  /**
+   * A stream lasts as long as its client reads (an export) or wants (a tail): the API server's
+   * request timeout, meant for single answers, does not apply to it.
+   */
+  private static void untimed() {
+    com.linecorp.armeria.server.ServiceRequestContext ctx =
+        com.linecorp.armeria.server.ServiceRequestContext.currentOrNull();
+    if (ctx != null) {
+      ctx.clearRequestTimeout();
+    }
+  }
+
+  /** Bytes of records per message at most (one larger record goes alone): gRPC clients' 4 MiB. */
+  static final int MAX_MESSAGE_BYTES = 1 << 20;
+
+  /** {@code records} in runs of at most {@link #MAX_MESSAGE_BYTES}. */
+  static List<List<StoredRecord>> chunks(List<StoredRecord> records) {
+    List<List<StoredRecord>> chunks = new ArrayList<>();
+    List<StoredRecord> chunk = new ArrayList<>();
+    long bytes = 0;
+    for (StoredRecord record : records) {
+      int size = record.toRequest().getSerializedSize() + 128;
+      if (!chunk.isEmpty() && bytes + size > MAX_MESSAGE_BYTES) {
+        chunks.add(chunk);
+        chunk = new ArrayList<>();
+        bytes = 0;
+      }
+      chunk.add(record);
+      bytes += size;
+    }
+    if (!chunk.isEmpty()) {
+      chunks.add(chunk);
+    }
+    return chunks;
   }
 
   private static ExportResponse exportMessage(Signal signal, List<StoredRecord> records)
@@ -156,6 +193,7 @@ final class GrpcStreams {
       String query,
       ServerCallStreamObserver<TailResponse> call,
       Telemetry telemetry) {
+    untimed();
     Tail tail = new Tail(signal, call, telemetry);
     synchronized (tail) {
       tail.subscription = reader.tail(new TailRequest(signal, query), tail);
@@ -217,8 +255,13 @@ final class GrpcStreams {
       try {
         while (call.isReady() && (!buffered.isEmpty() || dropped > 0)) {
           List<StoredRecord> batch = new ArrayList<>();
-          while (!buffered.isEmpty() && batch.size() < PAGE) {
-            batch.add(buffered.poll());
+          long bytes = 0;
+          while (!buffered.isEmpty()
+              && batch.size() < PAGE
+              && (batch.isEmpty() || bytes < MAX_MESSAGE_BYTES / 2)) {
+            StoredRecord record = buffered.poll();
+            bytes += record.toRequest().getSerializedSize();
+            batch.add(record);
           }
           call.onNext(tailMessage(batch));
           telemetry.sent("tail", batch.size());

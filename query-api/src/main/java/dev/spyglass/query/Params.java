@@ -33,4 +33,19 @@ final class Params {
           "invalid_" + name, name + " must be a whole number, got '" + value + "'");
     }
   }
+
+  /** {@code true} or {@code false}; anything else is a 400 naming the parameter. */
+  boolean bool(String name, boolean fallback) {
+    String value = params.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    return switch (value.strip()) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw ApiException.badRequest(
+              "invalid_" + name, name + " must be true or false, got '" + value + "'");
+    };
+  }
 }

@@ -363,4 +363,18 @@ class QueryApiHandlersTest {
       assertThat(json(response).get("error").get("code").asText()).isEqualTo("store_unavailable");
     }
   }
+
+  @Test
+  void grpcStreamMessages_stayUnderAMebibyte_whateverTheRecords() {
+    List<dev.spyglass.storage.StoredRecord> small = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      small.add(log(T0 + i, "small " + i));
+    }
+    assertThat(GrpcStreams.chunks(small)).hasSize(1);
+    String big = "x".repeat(400_000);
+    List<dev.spyglass.storage.StoredRecord> large =
+        List.of(log(T0, big), log(T0 + 1, big), log(T0 + 2, big), log(T0 + 3, "x".repeat(3 << 20)));
+    List<List<dev.spyglass.storage.StoredRecord>> chunks = GrpcStreams.chunks(large);
+    assertThat(chunks).extracting(List::size).containsExactly(2, 1, 1);
+  }
 }

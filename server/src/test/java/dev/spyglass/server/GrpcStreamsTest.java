@@ -70,9 +70,13 @@ class GrpcStreamsTest {
     }
     spyglass.awaitTotal(
         "/api/v1/logs/search?q=body:bulk&start=now-1h&end=now%2B1m&limit=1", RECORDS);
+    // No cap on a whole stream's bytes or time (Armeria's client defaults: 10 MiB, 15 s): an
+    // export is long and a tail runs until cancelled.
     client =
-        GrpcClients.newClient(
-            "http://127.0.0.1:" + spyglass.api, QueryServiceGrpc.QueryServiceStub.class);
+        GrpcClients.builder("http://127.0.0.1:" + spyglass.api)
+            .maxResponseLength(0)
+            .responseTimeoutMillis(0)
+            .build(QueryServiceGrpc.QueryServiceStub.class);
   }
 
   @AfterAll
@@ -322,5 +326,49 @@ class GrpcStreamsTest {
     assertThat(answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList())
         .extracting(io.grpc.reflection.v1.ServiceResponse::getName)
         .contains("spyglass.query.v1.QueryService", "jaeger.api_v3.QueryService");
+  }
+
+  @Test
+  void tail_outlivesTheApisRequestTimeout() throws Exception {
+    BlockingQueue<TailResponse> received = new LinkedBlockingQueue<>();
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    AtomicReference<ClientCallStreamObserver<TailRequest>> call = new AtomicReference<>();
+    client.tail(
+        TailRequest.newBuilder().setSignal(Signal.SIGNAL_LOGS).setQuery("body:later").build(),
+        new ClientResponseObserver<TailRequest, TailResponse>() {
+          @Override
+          public void beforeStart(ClientCallStreamObserver<TailRequest> stream) {
+            call.set(stream);
+          }
+
+          @Override
+          public void onNext(TailResponse message) {
+            received.add(message);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            ended.complete(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            ended.complete(null);
+          }
+        });
+    assertThat(received.poll(10, TimeUnit.SECONDS)).isNotNull();
+    // The API answers single requests within query_timeout + 5 s (15 s here); a tail is not one.
+    Thread.sleep(16_000);
+    assertThat(ended).isNotDone();
+    ScopeLogs.Builder scope =
+        ScopeLogs.newBuilder()
+            .addLogRecords(
+                log(System.currentTimeMillis() * 1_000_000L, "later, still tailed", false));
+    assertThat(spyglass.send("logs", "application/x-protobuf", request(scope).toByteArray()))
+        .isEqualTo(200);
+    TailResponse pushed = received.poll(10, TimeUnit.SECONDS);
+    assertThat(pushed).isNotNull();
+    assertThat(pushed.getRecords()).isEqualTo(1);
+    call.get().cancel("done", null);
   }
 }

@@ -315,8 +315,12 @@ class QueryApiTest {
             "body",
             "trace_id",
             "span_id",
-            "attributes");
+            "attributes",
+            "pattern.id",
+            "pattern.template");
     assertThat(rows).hasSize(5);
+    assertThat(rows.subList(1, rows.size()))
+        .allSatisfy(row -> assertThat(row.get(8)).matches("[0-9a-f]{16}"));
     assertThat(rows)
         .anySatisfy(row -> assertThat(row.get(4)).isEqualTo("retrying connection, attempt 2"));
     assertThat(rows.subList(1, rows.size()))
@@ -325,7 +329,9 @@ class QueryApiTest {
 
   @Test
   void export_otlpFormats_replayIntoAnotherSpyglass() throws Exception {
-    HttpResponse<byte[]> proto = spyglass.getBytes("/api/v1/logs/export?format=otlp-proto");
+    // patterns=false: the records exactly as received, for a faithful copy.
+    HttpResponse<byte[]> proto =
+        spyglass.getBytes("/api/v1/logs/export?format=otlp-proto&patterns=false");
     HttpResponse<byte[]> json = spyglass.getBytes("/api/v1/spans/export?format=otlp-json");
     assertThat(ExportLogsServiceRequest.parseFrom(proto.body()).getResourceLogsCount())
         .isEqualTo(4);
