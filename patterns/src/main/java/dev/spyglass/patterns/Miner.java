@@ -42,6 +42,10 @@ final class Miner {
     String[] words;
     final String[] separators;
     long count;
+
+    /** The earliest timestamp of a message it was given (Unix ns; Long.MAX_VALUE: none). */
+    long firstSeen = Long.MAX_VALUE;
+
     int parent;
     String template;
 
@@ -81,6 +85,11 @@ final class Miner {
 
   /** The cluster {@code message} belongs to, created if new; -1 when the cap is reached. */
   int assign(String message) {
+    return assign(message, Long.MAX_VALUE);
+  }
+
+  /** As {@link #assign(String)}, for a message with this timestamp (Unix ns). */
+  int assign(String message, long timestampNanos) {
     StringBuilder scanned = new StringBuilder(message.length() + 16);
     scan(message, scanned, null, null);
     Integer known = exact.get(scanned.toString());
@@ -100,6 +109,8 @@ final class Miner {
       }
     }
     root(id).count++;
+    Cluster given = clusters.get(id);
+    given.firstSeen = Math.min(given.firstSeen, timestampNanos);
     return id;
   }
 
@@ -131,6 +142,15 @@ final class Miner {
 
   int size() {
     return clusters.size();
+  }
+
+  /** The earliest timestamp of any message of cluster {@code id}'s pattern now. */
+  long firstSeen(int id) {
+    long first = Long.MAX_VALUE;
+    for (int member : root(id).members) {
+      first = Math.min(first, clusters.get(member).firstSeen);
+    }
+    return first;
   }
 
   long count(int id) {
@@ -448,6 +468,7 @@ final class Miner {
       writeStrings(out, c.words);
       writeStrings(out, c.separators);
       out.writeLong(c.count);
+      out.writeLong(c.firstSeen);
       out.writeInt(c.parent);
     }
     out.writeInt(siblings.size());
@@ -467,6 +488,7 @@ final class Miner {
       String key = readString(in);
       Cluster c = new Cluster(id, key, readStrings(in), readStrings(in));
       c.count = in.readLong();
+      c.firstSeen = in.readLong();
       c.parent = in.readInt();
       miner.clusters.add(c);
       miner.exact.put(key, id);

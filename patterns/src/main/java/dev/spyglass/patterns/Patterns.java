@@ -22,7 +22,7 @@ import java.util.TreeMap;
 public final class Patterns {
   public static final int DEFAULT_MAX_PER_SERVICE = 10_000;
   public static final String OVERFLOW_TEMPLATE = "<overflow>";
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
 
   /**
    * A message's pattern.
@@ -33,8 +33,19 @@ public final class Patterns {
    */
   public record Match(String id, String patternId, String template) {}
 
-  /** A pattern now: its id, template, messages so far, and the ids that resolve to it. */
-  public record Pattern(String id, String service, String template, long count, List<String> ids) {}
+  /**
+   * A pattern now: its id, template, messages so far, and the ids that resolve to it.
+   *
+   * @param firstSeenNanos the earliest timestamp of its messages (Unix ns; Long.MAX_VALUE if none
+   *     came with one)
+   */
+  public record Pattern(
+      String id,
+      String service,
+      String template,
+      long count,
+      List<String> ids,
+      long firstSeenNanos) {}
 
   private record Ref(String service, int cluster) {}
 
@@ -59,10 +70,15 @@ public final class Patterns {
   }
 
   /** Mines {@code message} of {@code service} and says which pattern it has. */
-  public synchronized Match assign(String service, String message) {
+  public Match assign(String service, String message) {
+    return assign(service, message, Long.MAX_VALUE);
+  }
+
+  /** As {@link #assign(String, String)}, for a message with this timestamp (Unix ns). */
+  public synchronized Match assign(String service, String message, long timestampNanos) {
     Miner miner = miners.computeIfAbsent(service, s -> new Miner(maxPerService));
     int before = miner.size();
-    int cluster = miner.assign(message);
+    int cluster = miner.assign(message, timestampNanos);
     if (cluster < 0) {
       overflow.computeIfAbsent(service, s -> new long[1])[0]++;
       String id = overflowId(service);
@@ -103,7 +119,13 @@ public final class Patterns {
       for (Map.Entry<String, long[]> over : overflow.entrySet()) {
         if (overflowId(over.getKey()).equals(id)) {
           return Optional.of(
-              new Pattern(id, over.getKey(), OVERFLOW_TEMPLATE, over.getValue()[0], List.of(id)));
+              new Pattern(
+                  id,
+                  over.getKey(),
+                  OVERFLOW_TEMPLATE,
+                  over.getValue()[0],
+                  List.of(id),
+                  Long.MAX_VALUE));
         }
       }
       return Optional.empty();
@@ -124,7 +146,9 @@ public final class Patterns {
       long[] over = overflow.get(service.getKey());
       if (over != null) {
         String id = overflowId(service.getKey());
-        all.add(new Pattern(id, service.getKey(), OVERFLOW_TEMPLATE, over[0], List.of(id)));
+        all.add(
+            new Pattern(
+                id, service.getKey(), OVERFLOW_TEMPLATE, over[0], List.of(id), Long.MAX_VALUE));
       }
     }
     return all;
@@ -138,7 +162,12 @@ public final class Patterns {
       members.add(clusterIds.get(member));
     }
     return new Pattern(
-        clusterIds.get(root), service, miner.template(root), miner.count(root), members);
+        clusterIds.get(root),
+        service,
+        miner.template(root),
+        miner.count(root),
+        members,
+        miner.firstSeen(root));
   }
 
   /** 16 hex digits from the service and the cluster's first shape: the same on every rebuild. */

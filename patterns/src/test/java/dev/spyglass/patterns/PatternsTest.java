@@ -115,4 +115,26 @@ class PatternsTest {
     assertThat(actual).isEqualTo(expected);
     assertThat(resumed.all()).isEqualTo(straight.all());
   }
+
+  @Test
+  void aPatternIsFirstSeenAtItsEarliestMessage_acrossMergesAndASave() throws Exception {
+    Patterns patterns = new Patterns();
+    long[] times = {500, 300, 900, 400};
+    String[] users = {"admin", "oracle", "test", "guest"};
+    String id = null;
+    for (int i = 0; i < users.length; i++) {
+      id =
+          patterns
+              .assign("sshd", "Invalid user " + users[i] + " from 1.2.3.4", times[i])
+              .patternId();
+    }
+    assertThat(patterns.resolve(id).orElseThrow().firstSeenNanos()).isEqualTo(300);
+    patterns.assign("sshd", "Invalid user root from 1.2.3.4", 100);
+    ByteArrayOutputStream saved = new ByteArrayOutputStream();
+    patterns.write(saved);
+    Patterns read = Patterns.read(new ByteArrayInputStream(saved.toByteArray()));
+    assertThat(read.resolve(id).orElseThrow().firstSeenNanos()).isEqualTo(100);
+    assertThat(patterns.assign("svc", "no time given").template()).isEqualTo("no time given");
+    assertThat(patterns.all().getLast().firstSeenNanos()).isEqualTo(Long.MAX_VALUE);
+  }
 }

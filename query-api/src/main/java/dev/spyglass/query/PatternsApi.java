@@ -87,7 +87,6 @@ final class PatternsApi {
     long length = range.end() - range.start();
     AggregationResult before =
         aggregate(reader, q, range.start() - length - 1, range.start() - 1, 0);
-    AggregationResult ever = aggregate(reader, q, Long.MIN_VALUE, range.start() - 1, 0);
 
     Map<String, Row> rows = new LinkedHashMap<>();
     Map<String, LogPattern> resolved = new HashMap<>();
@@ -118,12 +117,9 @@ final class PatternsApi {
         row.previous += (long) group.values()[0];
       }
     }
-    for (AggregationResult.Group group : ever.groups()) {
-      LogPattern pattern = resolve(reader, group.key().getFirst(), resolved);
-      Row row = pattern == null ? null : rows.get(pattern.id());
-      if (row != null) {
-        row.seenBefore = true;
-      }
+    // New: the pattern's first record (as the store mined it) is in the range, not before it.
+    for (Row row : rows.values()) {
+      row.seenBefore = row.pattern.firstSeenNanos() < range.start();
     }
     List<Row> shown =
         rows.values().stream()
@@ -146,7 +142,7 @@ final class PatternsApi {
     }
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    boolean partial = now.partial() || before.partial() || ever.partial();
+    boolean partial = now.partial() || before.partial();
     try (JsonGenerator json = SearchApi.JSON.createGenerator(out)) {
       json.writeStartObject();
       json.writeNumberField("total", now.total());

@@ -61,12 +61,12 @@ final class PatternState {
   }
 
   /** The pattern id of a log message of {@code service}: mines it (indexer thread only). */
-  String mine(String service, String message) {
-    return patterns.assign(service, message).id();
+  String mine(String service, String message, long timestampNanos) {
+    return patterns.assign(service, message, timestampNanos).id();
   }
 
   /** The pattern id a message would get, without mining it (the live tail's thread). */
-  String peek(String service, String message) {
+  String peek(String service, String message, long timestampNanos) {
     return patterns.peek(service, message).map(Patterns.Match::id).orElse("");
   }
 
@@ -75,7 +75,7 @@ final class PatternState {
   }
 
   static LogPattern pattern(Patterns.Pattern p) {
-    return new LogPattern(p.id(), p.service(), p.template(), p.ids());
+    return new LogPattern(p.id(), p.service(), p.template(), p.ids(), p.firstSeenNanos());
   }
 
   /**

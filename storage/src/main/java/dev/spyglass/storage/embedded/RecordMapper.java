@@ -35,9 +35,9 @@ final class RecordMapper {
   /** Gives a log message of a service its pattern id; empty when it has none. */
   @FunctionalInterface
   interface PatternIds {
-    PatternIds NONE = (service, message) -> "";
+    PatternIds NONE = (service, message, timestamp) -> "";
 
-    String of(String service, String message);
+    String of(String service, String message, long timestampNanos);
   }
 
   private final DocumentBuilder.Limits limits;
@@ -96,7 +96,7 @@ final class RecordMapper {
           DocumentBuilder doc =
               common(timestamp, wal, position++, source, resource.getResource(), scope.getScope());
           String body = DocumentBuilder.text(log.getBody());
-          doc.pattern(patterns.of(origin.serviceName(), body))
+          doc.pattern(patterns.of(origin.serviceName(), body, timestamp))
               .time("observed_timestamp", log.getObservedTimeUnixNano())
               .intValue("severity_number", log.getSeverityNumberValue())
               .groupableKeyword("severity_text", log.getSeverityText())
