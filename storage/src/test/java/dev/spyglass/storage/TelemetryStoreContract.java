@@ -1030,6 +1030,25 @@ public abstract class TelemetryStoreContract {
                 .total())
         .isEqualTo(1);
     assertThat(reader().pattern("0000000000000000")).isEmpty();
+
+    // A live tail on one of the ids the pattern took over gets the pattern's new records too.
+    String merged = pattern.ids().stream().filter(i -> !i.equals(id)).findFirst().orElseThrow();
+    Collected tailed = new Collected();
+    try (TailSubscription tail =
+        reader().tail(new TailRequest(Signal.LOGS, "pattern.id:" + merged), tailed)) {
+      write(
+          Otlp.logs(
+              "sshd",
+              Otlp.log(
+                  T0 + 20, SeverityNumber.SEVERITY_NUMBER_WARN, "Invalid user zed from 10.0.0.20"),
+              Otlp.log(
+                  T0 + 21,
+                  SeverityNumber.SEVERITY_NUMBER_WARN,
+                  "Invalid user admin from 10.0.0.1")));
+      await().atMost(Duration.ofSeconds(5)).until(() -> tailed.records.size() == 2);
+      assertThat(tailed.records)
+          .allSatisfy(r -> assertThat(((StoredLog) r).pattern().id()).isEqualTo(id));
+    }
   }
 
   @Test

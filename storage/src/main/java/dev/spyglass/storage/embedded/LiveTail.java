@@ -32,10 +32,7 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.memory.MemoryIndex;
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.slf4j.Logger;
 
@@ -53,7 +50,8 @@ final class LiveTail implements Closeable {
   private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
 
   private final RecordMapper mapper;
-  private final boolean leadingWildcard;
+  private final java.util.function.Function<String, Query> parse;
+  private final java.util.function.Function<String, dev.spyglass.storage.LogPattern> patterns;
   private final Logger log;
   private final Analyzer analyzer = Partition.analyzer();
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
@@ -63,9 +61,20 @@ final class LiveTail implements Closeable {
   private final Thread thread;
   private volatile boolean closed;
 
-  LiveTail(RecordMapper mapper, boolean leadingWildcard, Logger log, Meter meter) {
+  /**
+   * @param mapper maps records as the indexer does (its pattern ids: each record's pattern now)
+   * @param parse parses a query as searches do
+   * @param patterns the pattern of a pattern id, as hits carry it
+   */
+  LiveTail(
+      RecordMapper mapper,
+      java.util.function.Function<String, Query> parse,
+      java.util.function.Function<String, dev.spyglass.storage.LogPattern> patterns,
+      Logger log,
+      Meter meter) {
     this.mapper = mapper;
-    this.leadingWildcard = leadingWildcard;
+    this.parse = parse;
+    this.patterns = patterns;
     this.log = log;
     this.records =
         meter
@@ -86,12 +95,8 @@ final class LiveTail implements Closeable {
 
   /** Subscribes; the query is parsed here, so a bad one fails the call. */
   TailSubscription subscribe(TailRequest request, TailListener listener) {
-    Query query =
-        new BooleanQuery.Builder()
-            .add(QueryParsing.parse(request.query(), leadingWildcard), BooleanClause.Occur.FILTER)
-            .add(MatchAllDocsQuery.INSTANCE, BooleanClause.Occur.FILTER)
-            .build();
-    Subscriber subscriber = new Subscriber(request.signal(), query, listener);
+    Subscriber subscriber =
+        new Subscriber(request.signal(), parse.apply(request.query()), listener);
     if (closed) {
       listener.closed();
       return () -> {};
@@ -162,6 +167,10 @@ final class LiveTail implements Closeable {
                     record.signal(),
                     document.document().getBinaryValue(DocumentBuilder.SOURCE).bytes,
                     new Cursor(document.timestampNanos(), record.lsn(), position));
+            String patternId = document.document().get(DocumentBuilder.PATTERN_ID);
+            if (patternId != null && stored instanceof dev.spyglass.storage.StoredLog storedLog) {
+              stored = storedLog.withPattern(patterns.apply(patternId));
+            }
           }
           subscriber.matched.add(stored);
         }

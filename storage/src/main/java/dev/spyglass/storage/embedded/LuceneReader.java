@@ -33,6 +33,7 @@ import dev.spyglass.storage.TraceRecords;
 import dev.spyglass.storage.TraceRequest;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -283,8 +284,7 @@ final class LuceneReader implements TelemetryReader {
    * resolves to X's pattern now (so a merged pattern finds the records of all its parts).
    */
   private Query parse(String query) {
-    Query parsed = QueryParsing.parse(query, leadingWildcard);
-    return patterns == null ? parsed : PatternQueries.expand(parsed, patterns::resolve);
+    return PatternQueries.parse(query, leadingWildcard, patterns);
   }
 
   /** The documents matching {@code query} (Lucene syntax) in [start, end]. */
@@ -395,6 +395,8 @@ final class LuceneReader implements TelemetryReader {
       throws IOException {
     var stored = searcher.storedFields();
     Set<String> fields = signal == Signal.LOGS ? SOURCE_AND_PATTERN : SOURCE_ONLY;
+    // A page's hits share few patterns: each is resolved once.
+    Map<String, LogPattern> resolved = new HashMap<>();
     for (ScoreDoc doc : docs) {
       FieldDoc fieldDoc = (FieldDoc) doc;
       Cursor cursor =
@@ -413,7 +415,9 @@ final class LuceneReader implements TelemetryReader {
               cursor);
       String patternId = document.get(DocumentBuilder.PATTERN_ID);
       if (patternId != null && record instanceof StoredLog log) {
-        record = log.withPattern(pattern(patternId).orElse(LogPattern.NONE));
+        record =
+            log.withPattern(
+                resolved.computeIfAbsent(patternId, id -> pattern(id).orElse(LogPattern.NONE)));
       }
       into.add(record);
     }

@@ -21,6 +21,15 @@ import org.apache.lucene.util.BytesRef;
 final class PatternQueries {
   private PatternQueries() {}
 
+  /**
+   * {@code query} as every read of the store parses it — searches, aggregations and live tails:
+   * Lucene syntax, each {@code pattern.id:X} standing for every id now part of X's pattern.
+   */
+  static Query parse(String query, boolean leadingWildcard, PatternState patterns) {
+    Query parsed = QueryParsing.parse(query, leadingWildcard);
+    return patterns == null ? parsed : expand(parsed, patterns::resolve);
+  }
+
   static Query expand(Query query, Function<String, Optional<LogPattern>> patterns) {
     return switch (query) {
       case TermQuery term when term.getTerm().field().equals(DocumentBuilder.PATTERN_ID) -> {

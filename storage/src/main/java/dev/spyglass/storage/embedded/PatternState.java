@@ -65,9 +65,12 @@ final class PatternState {
     return patterns.assign(service, message, timestampNanos).id();
   }
 
-  /** The pattern id a message would get, without mining it (the live tail's thread). */
+  /**
+   * The pattern a message is part of now, without mining it (the live tail's thread): its own id,
+   * which a tail's expanded {@code pattern.id} query names whatever id the subscriber gave.
+   */
   String peek(String service, String message, long timestampNanos) {
-    return patterns.peek(service, message).map(Patterns.Match::id).orElse("");
+    return patterns.peek(service, message).map(Patterns.Match::patternId).orElse("");
   }
 
   Optional<LogPattern> resolve(String id) {

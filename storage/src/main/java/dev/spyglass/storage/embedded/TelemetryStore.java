@@ -108,7 +108,11 @@ public final class TelemetryStore implements StorageComponent, Closeable {
                         .counterBuilder("left_out")
                         .build()),
                 patterns == null ? RecordMapper.PatternIds.NONE : patterns::peek),
-            config.query().allowLeadingWildcard(),
+            query -> PatternQueries.parse(query, config.query().allowLeadingWildcard(), patterns),
+            id ->
+                patterns == null
+                    ? dev.spyglass.storage.LogPattern.NONE
+                    : patterns.resolve(id).orElse(dev.spyglass.storage.LogPattern.NONE),
             log,
             meter);
     wal.onDurable(
