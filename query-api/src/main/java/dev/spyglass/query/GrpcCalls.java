@@ -1,16 +1,11 @@
 package dev.spyglass.query;
 
-import com.google.protobuf.ByteString;
 import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.common.QueryParamsBuilder;
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.storage.InvalidQueryException;
-import dev.spyglass.storage.StoredRecord;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.List;
 
 /** What the gRPC services share: request fields read as the HTTP API reads them, and statuses. */
 final class GrpcCalls {
@@ -36,22 +31,6 @@ final class GrpcCalls {
       query.add("end", end);
     }
     return times.range(new Params(query.build()));
-  }
-
-  /**
-   * Records as the bytes of one OTLP data message of their signal: each record is a one-record
-   * export request, and concatenated messages of one type merge their repeated fields.
-   */
-  static ByteString otlp(List<StoredRecord> records) {
-    ByteString.Output out = ByteString.newOutput();
-    try {
-      for (StoredRecord record : records) {
-        ExportedRecords.request(record).writeTo(out);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteString();
   }
 
   /** The gRPC status of a failed call: the HTTP API's refusals keep their meaning. */

@@ -85,7 +85,7 @@ final class GrpcQueryService extends QueryServiceGrpc.QueryServiceImplBase {
 
   /** A stored record as its signal's OTLP data message (the same fields as its export request). */
   private static Record record(StoredRecord record) throws IOException {
-    var bytes = GrpcCalls.otlp(List.of(record));
+    var bytes = ExportedRecords.request(record).toByteString();
     return switch (record) {
       case StoredLog log -> Record.newBuilder().setLog(LogsData.parseFrom(bytes)).build();
       case StoredSpan span -> Record.newBuilder().setSpan(TracesData.parseFrom(bytes)).build();

@@ -117,9 +117,9 @@ final class GrpcStreams {
     synchronized void pump() {
       try {
         while (!done && !call.isCancelled() && call.isReady()) {
-          for (List<StoredRecord> chunk : chunks(page.records())) {
+          for (Chunk chunk : chunks(page.records())) {
             call.onNext(exportMessage(request.signal(), chunk));
-            telemetry.sent("export", chunk.size());
+            telemetry.sent("export", chunk.records());
           }
           if (page.next().isEmpty()) {
             done = true;
@@ -150,31 +150,37 @@ final class GrpcStreams {
   /** Bytes of records per message at most (one larger record goes alone): gRPC clients' 4 MiB. */
   static final int MAX_MESSAGE_BYTES = 1 << 20;
 
-  /** {@code records} in runs of at most {@link #MAX_MESSAGE_BYTES}. */
-  static List<List<StoredRecord>> chunks(List<StoredRecord> records) {
-    List<List<StoredRecord>> chunks = new ArrayList<>();
-    List<StoredRecord> chunk = new ArrayList<>();
-    long bytes = 0;
+  /** Records as the bytes of one OTLP data message, and how many they are. */
+  record Chunk(ByteString otlp, int records) {}
+
+  /**
+   * {@code records} as OTLP data messages of at most {@link #MAX_MESSAGE_BYTES} each, every record
+   * serialized once: one-record export requests concatenated, which merge their repeated fields.
+   */
+  static List<Chunk> chunks(List<StoredRecord> records) {
+    List<Chunk> chunks = new ArrayList<>();
+    ByteString chunk = ByteString.EMPTY;
+    int count = 0;
     for (StoredRecord record : records) {
-      int size = record.toRequest().getSerializedSize() + 128;
-      if (!chunk.isEmpty() && bytes + size > MAX_MESSAGE_BYTES) {
-        chunks.add(chunk);
-        chunk = new ArrayList<>();
-        bytes = 0;
+      ByteString bytes = ExportedRecords.request(record).toByteString();
+      if (count > 0 && chunk.size() + bytes.size() > MAX_MESSAGE_BYTES) {
+        chunks.add(new Chunk(chunk, count));
+        chunk = ByteString.EMPTY;
+        count = 0;
       }
-      chunk.add(record);
-      bytes += size;
+      chunk = chunk.concat(bytes);
+      count++;
     }
-    if (!chunk.isEmpty()) {
-      chunks.add(chunk);
+    if (count > 0) {
+      chunks.add(new Chunk(chunk, count));
     }
     return chunks;
   }
 
-  private static ExportResponse exportMessage(Signal signal, List<StoredRecord> records)
+  private static ExportResponse exportMessage(Signal signal, Chunk chunk)
       throws InvalidProtocolBufferException {
-    ByteString bytes = GrpcCalls.otlp(records);
-    ExportResponse.Builder message = ExportResponse.newBuilder().setRecords(records.size());
+    ByteString bytes = chunk.otlp();
+    ExportResponse.Builder message = ExportResponse.newBuilder().setRecords(chunk.records());
     switch (signal) {
       case LOGS -> message.setLogs(LogsData.parseFrom(bytes));
       case TRACES -> message.setTraces(TracesData.parseFrom(bytes));
@@ -255,16 +261,15 @@ final class GrpcStreams {
       try {
         while (call.isReady() && (!buffered.isEmpty() || dropped > 0)) {
           List<StoredRecord> batch = new ArrayList<>();
-          long bytes = 0;
-          while (!buffered.isEmpty()
-              && batch.size() < PAGE
-              && (batch.isEmpty() || bytes < MAX_MESSAGE_BYTES / 2)) {
-            StoredRecord record = buffered.poll();
-            bytes += record.toRequest().getSerializedSize();
-            batch.add(record);
+          while (!buffered.isEmpty() && batch.size() < PAGE) {
+            batch.add(buffered.poll());
           }
-          call.onNext(tailMessage(batch));
-          telemetry.sent("tail", batch.size());
+          List<Chunk> chunks = chunks(batch);
+          // Nothing left but a count of what was dropped: said in a message of its own.
+          for (Chunk chunk : chunks.isEmpty() ? List.of(new Chunk(ByteString.EMPTY, 0)) : chunks) {
+            call.onNext(tailMessage(chunk));
+            telemetry.sent("tail", chunk.records());
+          }
         }
         if (storeClosed && buffered.isEmpty()) {
           done = true;
@@ -277,11 +282,10 @@ final class GrpcStreams {
       }
     }
 
-    private TailResponse tailMessage(List<StoredRecord> batch)
-        throws InvalidProtocolBufferException {
-      ByteString bytes = GrpcCalls.otlp(batch);
+    private TailResponse tailMessage(Chunk chunk) throws InvalidProtocolBufferException {
+      ByteString bytes = chunk.otlp();
       TailResponse.Builder message =
-          TailResponse.newBuilder().setRecords(batch.size()).setDropped(dropped);
+          TailResponse.newBuilder().setRecords(chunk.records()).setDropped(dropped);
       dropped = 0;
       switch (signal) {
         case LOGS -> message.setLogs(LogsData.parseFrom(bytes));

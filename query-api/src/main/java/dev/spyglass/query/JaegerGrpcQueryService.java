@@ -118,15 +118,9 @@ final class JaegerGrpcQueryService extends QueryServiceGrpc.QueryServiceImplBase
       }
       GetOperationsResponse.Builder answer = GetOperationsResponse.newBuilder();
       for (dev.spyglass.storage.Operation operation :
-          readers
-              .get()
-              .operations(request.getService(), Long.MIN_VALUE, Long.MAX_VALUE, readers.deadline())
-              .value()) {
-        if (request.getSpanKind().isEmpty()
-            || request.getSpanKind().equalsIgnoreCase(operation.spanKind())) {
-          answer.addOperations(
-              Operation.newBuilder().setName(operation.name()).setSpanKind(operation.spanKind()));
-        }
+          http.operations(request.getService(), request.getSpanKind())) {
+        answer.addOperations(
+            Operation.newBuilder().setName(operation.name()).setSpanKind(operation.spanKind()));
       }
       response.onNext(answer.build());
       response.onCompleted();

@@ -63,22 +63,30 @@ final class JaegerV3Api {
     if (service.isBlank()) {
       return error(HttpStatus.BAD_REQUEST, "service name is required");
     }
-    String spanKind = params.string("span_kind", params.string("spanKind", ""));
-    Answer<List<Operation>> operations =
-        readers.get().operations(service, Long.MIN_VALUE, Long.MAX_VALUE, readers.deadline());
+    List<Operation> operations =
+        operations(service, params.string("span_kind", params.string("spanKind", "")));
     return json(
         json -> {
           json.writeArrayFieldStart("operations");
-          for (Operation operation : operations.value()) {
-            if (spanKind.isEmpty() || spanKind.equalsIgnoreCase(operation.spanKind())) {
-              json.writeStartObject();
-              json.writeStringField("name", operation.name());
-              json.writeStringField("spanKind", operation.spanKind());
-              json.writeEndObject();
-            }
+          for (Operation operation : operations) {
+            json.writeStartObject();
+            json.writeStringField("name", operation.name());
+            json.writeStringField("spanKind", operation.spanKind());
+            json.writeEndObject();
           }
           json.writeEndArray();
         });
+  }
+
+  /** GetOperations: the service's operations, of one span kind if given (any case). */
+  List<Operation> operations(String service, String spanKind) throws IOException {
+    return readers
+        .get()
+        .operations(service, Long.MIN_VALUE, Long.MAX_VALUE, readers.deadline())
+        .value()
+        .stream()
+        .filter(o -> spanKind.isEmpty() || spanKind.equalsIgnoreCase(o.spanKind()))
+        .toList();
   }
 
   @Get("/api/v3/traces/{traceId}")

@@ -374,7 +374,7 @@ class QueryApiHandlersTest {
     String big = "x".repeat(400_000);
     List<dev.spyglass.storage.StoredRecord> large =
         List.of(log(T0, big), log(T0 + 1, big), log(T0 + 2, big), log(T0 + 3, "x".repeat(3 << 20)));
-    List<List<dev.spyglass.storage.StoredRecord>> chunks = GrpcStreams.chunks(large);
-    assertThat(chunks).extracting(List::size).containsExactly(2, 1, 1);
+    List<GrpcStreams.Chunk> chunks = GrpcStreams.chunks(large);
+    assertThat(chunks).extracting(GrpcStreams.Chunk::records).containsExactly(2, 1, 1);
   }
 }
