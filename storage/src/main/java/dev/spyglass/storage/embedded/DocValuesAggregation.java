@@ -162,6 +162,9 @@ final class DocValuesAggregation {
     }
   }
 
+  /** Group-by ordinal combinations held in an array per segment up to this many. */
+  private static final long ARRAY_GROUPS = 1 << 20;
+
   /** Histogram buckets held in an array per group up to this many. */
   private static final int ARRAY_BUCKETS = 4096;
 
@@ -234,13 +237,17 @@ final class DocValuesAggregation {
     for (int i = 0; i < keys.length; i++) {
       keys[i] = DocValues.getSortedSet(segment, groupBy.get(i));
     }
-    // This segment's groups by ordinals: an array for one field, a map of packed ordinals for
-    // more — the key strings are looked up once per distinct key, not once per record.
+    // This segment's groups by ordinals — an array indexed by the ordinals of every field
+    // together (mixed radix, "no value" as one more ordinal) while the combinations are few, a
+    // map otherwise: the key strings are looked up once per distinct key, not once per record.
+    long combinations = 1;
+    for (SortedSetDocValues key : keys) {
+      combinations =
+          combinations > ARRAY_GROUPS ? combinations : combinations * (key.getValueCount() + 1);
+    }
     Group[] byOrd =
-        keys.length == 1 && keys[0].getValueCount() < (1 << 20)
-            ? new Group[(int) keys[0].getValueCount() + 1]
-            : null;
-    Map<List<Long>, Group> byOrds = byOrd == null ? new HashMap<>() : null;
+        keys.length > 0 && combinations <= ARRAY_GROUPS ? new Group[(int) combinations] : null;
+    Map<List<Long>, Group> byOrds = keys.length > 0 && byOrd == null ? new HashMap<>() : null;
     Group only = null;
     NumericDocValues timestamps = DocValues.getNumeric(segment, DocumentBuilder.TIMESTAMP);
     NumericDocValues[] numbers = new NumericDocValues[fieldCount];
@@ -261,8 +268,11 @@ final class DocValuesAggregation {
       if (keys.length == 0) {
         group = only != null ? only : (only = group(keys, ords));
       } else if (byOrd != null) {
-        ords[0] = keys[0].advanceExact(doc) ? keys[0].nextOrd() : -1;
-        int slot = (int) ords[0] + 1;
+        int slot = 0;
+        for (int i = 0; i < keys.length; i++) {
+          ords[i] = keys[i].advanceExact(doc) ? keys[i].nextOrd() : -1;
+          slot = (int) (slot * (keys[i].getValueCount() + 1) + ords[i] + 1);
+        }
         group = byOrd[slot];
         if (group == null) {
           group = byOrd[slot] = group(keys, ords);
