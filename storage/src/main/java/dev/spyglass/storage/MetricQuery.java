@@ -11,9 +11,12 @@ import java.util.List;
  * @param name the metric name
  * @param query Lucene query syntax narrowing the points (e.g. {@code resource.host.name:a}); blank
  *     for all
- * @param stepNanos the width of a point, at least 1 s; points start at multiples of it
+ * @param stepNanos the width of a point, at least 1 s; points start at {@code originNanos} plus
+ *     multiples of it
  * @param aggregation how the values within one step become the point's value
  * @param groupBy {@code service.name}, {@code resource.<key>} or {@code attributes.<key>}
+ * @param originNanos where steps are counted from; 0 (the Unix epoch) unless a query wants its own
+ *     alignment, as {@link #window} does
  */
 public record MetricQuery(
     String name,
@@ -23,7 +26,8 @@ public record MetricQuery(
     long stepNanos,
     Aggregation aggregation,
     List<String> groupBy,
-    Deadline deadline) {
+    Deadline deadline,
+    long originNanos) {
 
   /**
    * How the values of one step become a point: {@code AVG}, {@code SUM}, {@code MIN}, {@code MAX},
@@ -44,6 +48,43 @@ public record MetricQuery(
     P90,
     P95,
     P99
+  }
+
+  /** Steps counted from the Unix epoch. */
+  public MetricQuery(
+      String name,
+      String query,
+      long startNanos,
+      long endNanos,
+      long stepNanos,
+      Aggregation aggregation,
+      List<String> groupBy,
+      Deadline deadline) {
+    this(name, query, startNanos, endNanos, stepNanos, aggregation, groupBy, deadline, 0);
+  }
+
+  /**
+   * One point per series for the whole of [start, end] (at least 1 s long): what an alert rule asks
+   * of a window, such as the rate of a counter over the last five minutes.
+   */
+  public static MetricQuery window(
+      String name,
+      String query,
+      long startNanos,
+      long endNanos,
+      Aggregation aggregation,
+      List<String> groupBy,
+      Deadline deadline) {
+    return new MetricQuery(
+        name,
+        query,
+        startNanos,
+        endNanos,
+        endNanos - startNanos + 1,
+        aggregation,
+        groupBy,
+        deadline,
+        startNanos);
   }
 
   public MetricQuery {

@@ -88,7 +88,8 @@ public final class MetricSeriesBuilder {
     }
     String series = point.origin().resource().getAttributesList() + "|" + attributes;
     long time = point.timestampNanos();
-    long bucket = Math.floorDiv(time, query.stepNanos()) * query.stepNanos();
+    long origin = query.originNanos();
+    long bucket = origin + Math.floorDiv(time - origin, query.stepNanos()) * query.stepNanos();
     Step step =
         groups.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(bucket, b -> new Step());
     add(step, point.metric(), time, series);

@@ -21,4 +21,12 @@ public interface StorageComponent {
 
   /** Ready to read and write; otherwise why not. */
   Health check();
+
+  /**
+   * The local directory the store keeps its files in, where components that keep state beside the
+   * data (the alerts' state) may keep theirs; empty for a store with none.
+   */
+  default java.util.Optional<java.nio.file.Path> directory() {
+    return java.util.Optional.empty();
+  }
 }

@@ -767,6 +767,56 @@ public abstract class TelemetryStoreContract {
   }
 
   @Test
+  void metricSeries_window_onePointForTheWholeRange_acrossStepBoundaries() throws Exception {
+    long minute = Math.floorDiv(T0, 60_000_000_000L) * 60_000_000_000L;
+    io.opentelemetry.proto.metrics.v1.Sum.Builder counter =
+        io.opentelemetry.proto.metrics.v1.Sum.newBuilder()
+            .setIsMonotonic(true)
+            .setAggregationTemporality(
+                io.opentelemetry.proto.metrics.v1.AggregationTemporality
+                    .AGGREGATION_TEMPORALITY_CUMULATIVE);
+    double[] values = {10, 40, 70, 100};
+    for (int i = 0; i < values.length; i++) {
+      counter.addDataPoints(point(minute + 45_000_000_000L + i * 10_000_000_000L, values[i], "0"));
+    }
+    writeMetrics(
+        io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+            .setName("window.requests")
+            .setSum(counter)
+            .build());
+    awaitHits(Signal.METRICS, "*", 4);
+
+    // [minute+40s, minute+100s): the points straddle a minute, the window is one point.
+    long start = minute + 40_000_000_000L;
+    long end = minute + 100_000_000_000L - 1;
+    MetricSeries rate =
+        reader()
+            .metricSeries(
+                MetricQuery.window(
+                    "window.requests",
+                    "",
+                    start,
+                    end,
+                    MetricQuery.Aggregation.RATE,
+                    List.of(),
+                    Deadline.NONE));
+    assertThat(rate.series().getFirst().points())
+        .containsExactly(new MetricSeries.Point(start, 1.5));
+    MetricSeries last =
+        reader()
+            .metricSeries(
+                MetricQuery.window(
+                    "window.requests",
+                    "",
+                    start,
+                    end,
+                    MetricQuery.Aggregation.LAST,
+                    List.of(),
+                    Deadline.NONE));
+    assertThat(values(last.series().getFirst())).containsExactly(100.0);
+  }
+
+  @Test
   void metricSeries_histogramPercentiles_interpolateWithinTheBucket() throws Exception {
     writeMetrics(
         io.opentelemetry.proto.metrics.v1.Metric.newBuilder()

@@ -34,6 +34,7 @@ public final class TelemetryStore implements StorageComponent, Closeable {
   static final long IN_MEMORY_LAG = 4L << 20;
 
   private final StoreConfig config;
+  private final Path root;
   private final Logger log;
   private final LongSupplier clock;
   private final PartitionSet partitions;
@@ -54,7 +55,7 @@ public final class TelemetryStore implements StorageComponent, Closeable {
     this.config = config;
     this.log = log;
     this.clock = clock;
-    Path root = Path.of(config.path()).toAbsolutePath();
+    this.root = Path.of(config.path()).toAbsolutePath();
     Files.createDirectories(root);
     this.partitions =
         new PartitionSet(root, config.partitionDuration().toNanos(), log, directories);
@@ -251,6 +252,11 @@ public final class TelemetryStore implements StorageComponent, Closeable {
       return Health.notReady("free disk space is under backpressure.min_free_disk");
     }
     return walProblems.isEmpty() ? Health.ok() : new Health(true, String.join("; ", walProblems));
+  }
+
+  @Override
+  public java.util.Optional<Path> directory() {
+    return java.util.Optional.of(root);
   }
 
   /**
