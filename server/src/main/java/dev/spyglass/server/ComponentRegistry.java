@@ -16,6 +16,7 @@ import dev.spyglass.processor.spanmetrics.SpanMetricsConnectorFactory;
 import dev.spyglass.processor.tailsampling.TailSamplingFactory;
 import dev.spyglass.receiver.otlp.OtlpReceiverFactory;
 import dev.spyglass.receiver.redis.RedisReceiverFactory;
+import dev.spyglass.server.alerts.AlertsExtensionFactory;
 import dev.spyglass.server.api.ApiExtensionFactory;
 import dev.spyglass.server.debug.DebugExporterFactory;
 import dev.spyglass.server.telemetry.SelfTelemetry;
@@ -61,6 +62,7 @@ public final class ComponentRegistry {
         .processor(new TailSamplingFactory())
         .connector(new SpanMetricsConnectorFactory())
         .extension(new ApiExtensionFactory(selfTelemetry))
-        .extension(new FileStorageFactory());
+        .extension(new FileStorageFactory())
+        .extension(new AlertsExtensionFactory());
   }
 }

@@ -227,7 +227,7 @@ public final class Alerts implements AutoCloseable {
       evaluations.add(1, attributes);
       List<StateChange> these;
       if (store.isEmpty()) {
-        these = rule.failed("no store is open", nowNanos, new ArrayList<>());
+        these = rule.failed("the store is not open or not ready", nowNanos, new ArrayList<>());
       } else {
         these =
             rule.evaluate(

@@ -50,6 +50,14 @@ final class ApiExtension implements Extension {
         () -> storage(host, storageId).map(StorageComponent::reader),
         config.queryTimeout(),
         settings.meter());
+    dev.spyglass.query.alerts.AlertsApi.addTo(
+        builder,
+        () ->
+            host.extensions().values().stream()
+                .filter(dev.spyglass.server.alerts.AlertsExtension.class::isInstance)
+                .map(dev.spyglass.server.alerts.AlertsExtension.class::cast)
+                .findFirst()
+                .flatMap(dev.spyglass.server.alerts.AlertsExtension::alerts));
     if (!WebUi.addTo(builder)) {
       settings.logger().warn("this build has no web UI (module ui); the API is served alone");
     }

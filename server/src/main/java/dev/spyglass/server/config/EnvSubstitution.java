@@ -17,6 +17,9 @@ final class EnvSubstitution {
   private static final Pattern VALID =
       Pattern.compile("(?:env:)?([a-zA-Z_][a-zA-Z0-9_]*)(?::-([^\\n]*))?");
 
+  /** Substitutes nothing: for files whose {@code $} is their own, such as rule templates. */
+  static final EnvSubstitution NONE = new EnvSubstitution(null);
+
   private final Function<String, String> environment;
 
   /**
@@ -33,7 +36,7 @@ final class EnvSubstitution {
    *     default
    */
   String substitute(String value) {
-    if (value.indexOf('$') < 0) {
+    if (environment == null || value.indexOf('$') < 0) {
       return value;
     }
     StringBuilder out = new StringBuilder(value.length());

@@ -93,6 +93,40 @@ final class YamlDocument {
   }
 
   /**
+   * An error at character {@code offset} of the text value at {@code path} (an alert rule's {@code
+   * expr}): its own column when the value is on one line, else the value's start and the offset in
+   * the message.
+   */
+  ConfigException errorInValue(List<?> path, int offset, String problem) {
+    Mark mark = valueMarks.get(path);
+    if (mark == null) {
+      return error(path, false, problem);
+    }
+    int[] buffer = mark.getBuffer();
+    int index = mark.getIndex();
+    int line = mark.getLine() + 1;
+    int column = mark.getColumn() + 1;
+    if (index < buffer.length && (buffer[index] == '"' || buffer[index] == '\'')) {
+      index++;
+      column++;
+    }
+    boolean oneLine = index < buffer.length && buffer[index] != '|' && buffer[index] != '>';
+    for (int i = 0; oneLine && i < offset; i++) {
+      oneLine = index + i < buffer.length && buffer[index + i] != '\n';
+    }
+    if (oneLine) {
+      return new ConfigException(
+          source, line, column + offset, ConfigException.renderPath(path), problem);
+    }
+    return new ConfigException(
+        source,
+        line,
+        column,
+        ConfigException.renderPath(path),
+        problem + " (at character " + (offset + 1) + " of the value)");
+  }
+
+  /**
    * An error about the value at {@code path} (or, when {@code atKey}, about its key), located at
    * the nearest position the file has for that path.
    */

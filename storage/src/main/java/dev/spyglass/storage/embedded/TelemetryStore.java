@@ -244,6 +244,9 @@ public final class TelemetryStore implements StorageComponent, Closeable {
    * segments, if any, as the detail.
    */
   public Health health() {
+    if (closed) {
+      return Health.notReady("the store is closed");
+    }
     String failure = indexer.failure();
     if (failure != null) {
       return Health.notReady(failure);
