@@ -161,14 +161,23 @@ public sealed interface Expression {
 
     @Override
     public Value evaluate(Context context) throws IOException {
+      return evaluate(context, true);
+    }
+
+    /**
+     * The value per group; with {@code zeroFill}, an ungrouped count or rate of nothing is one
+     * group of 0 (what {@code absent} must not see).
+     */
+    Vector evaluate(Context context, boolean zeroFill) throws IOException {
       long end = context.nowNanos();
       long start = end - windowNanos + 1;
       return function.signal == Signal.METRICS
           ? series(context, start, end)
-          : aggregate(context, start, end);
+          : aggregate(context, start, end, zeroFill);
     }
 
-    private Vector aggregate(Context context, long start, long end) throws IOException {
+    private Vector aggregate(Context context, long start, long end, boolean zeroFill)
+        throws IOException {
       List<Measure> measures =
           switch (function) {
             case LOGS_COUNT, SPANS_COUNT -> List.of(Measure.of(Measure.Function.COUNT));
@@ -181,20 +190,28 @@ public sealed interface Expression {
                         Measure.Function.valueOf(function.name().substring("LATENCY_".length())),
                         "duration"));
           };
-      AggregationResult result =
-          context
-              .reader()
-              .aggregate(
-                  new AggregationRequest(
-                      function.signal,
-                      query,
-                      start,
-                      end,
-                      groupBy,
-                      0,
-                      measures,
-                      MAX_GROUPS,
-                      context.deadline()));
+      AggregationResult result;
+      try {
+        result =
+            context
+                .reader()
+                .aggregate(
+                    new AggregationRequest(
+                        function.signal,
+                        query,
+                        start,
+                        end,
+                        groupBy,
+                        0,
+                        measures,
+                        MAX_GROUPS,
+                        context.deadline()));
+      } catch (dev.spyglass.storage.InvalidQueryException e) {
+        if (!e.code().equals("invalid_group_by") || !groupsByAttributes()) {
+          throw e;
+        }
+        return new Vector(ScannedGroups.compute(this, context, start, end));
+      }
       if (result.partial()) {
         throw new DeadlineExceededException();
       }
@@ -214,10 +231,15 @@ public sealed interface Expression {
           samples.add(new Sample(labels(group.key()), value));
         }
       }
-      if (samples.isEmpty() && groupBy.isEmpty() && function.zeroWhenEmpty()) {
+      if (zeroFill && samples.isEmpty() && groupBy.isEmpty() && function.zeroWhenEmpty()) {
         samples.add(new Sample(Labels.EMPTY, 0));
       }
       return new Vector(samples);
+    }
+
+    private boolean groupsByAttributes() {
+      return groupBy.stream()
+          .anyMatch(f -> f.startsWith("resource.") || f.startsWith("attributes."));
     }
 
     private Vector series(Context context, long start, long end) throws IOException {
@@ -319,11 +341,17 @@ public sealed interface Expression {
     }
   }
 
-  /** One group without labels, value 1, when the inner expression has no group; else none. */
+  /**
+   * One group without labels, value 1, when the inner expression has no group (for a count: no
+   * record matched); else none.
+   */
   record Absent(Expression inner) implements Expression {
     @Override
     public Value evaluate(Context context) throws IOException {
-      Value value = inner.evaluate(context);
+      Value value =
+          inner instanceof Selector selector
+              ? selector.evaluate(context, false)
+              : inner.evaluate(context);
       boolean empty = value instanceof Vector vector && vector.samples().isEmpty();
       return new Vector(empty ? List.of(new Sample(Labels.EMPTY, 1)) : List.of());
     }

@@ -352,6 +352,11 @@ class AlertRulesTest {
                 List.of(new MetricSeries.Series(List.of(), List.of(new MetricSeries.Point(0, 1)))),
                 false);
     assertThat(run(absent)).isEmpty();
+
+    Expression noLogs = ExpressionParser.parse("absent(logs_count('service.name:checkout')[15m])");
+    assertThat(run(noLogs)).containsExactly(new Expression.Sample(Labels.EMPTY, 1));
+    reader.groups(Map.of(List.of(), new double[] {3}));
+    assertThat(run(noLogs)).isEmpty();
   }
 
   private List<Expression.Sample> run(Expression expression) {
