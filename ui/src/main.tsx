@@ -14,6 +14,7 @@ const MODULES = {
   services: () => import("./ServicesPage"),
   metrics: () => import("./MetricsPage"),
   caches: () => import("./CachesPage"),
+  alerts: () => import("./AlertsPage"),
 };
 type Modules = { [K in keyof typeof MODULES]?: Awaited<ReturnType<(typeof MODULES)[K]>> };
 const loaded: Modules = {};
@@ -41,9 +42,10 @@ const PAGES = [
   ["services", "Services"],
   ["metrics", "Metrics"],
   ["caches", "Caches"],
+  ["alerts", "Alerts"],
 ] as const;
 
-/** The page for a path: /logs, /traces, /traces/{id}, /services, /services/{name}, /metrics, /caches. */
+/** The page for a path: /logs, /traces, /traces/{id}, /services, /services/{name}, /metrics, /caches, /alerts. */
 function Page(props: { path: string[] }) {
   const [section, id] = props.path;
   const key: keyof typeof MODULES =
@@ -56,12 +58,13 @@ function Page(props: { path: string[] }) {
       </main>
     );
   }
-  const { trace, traces, services, metrics, caches, logs } = loaded;
+  const { trace, traces, services, metrics, caches, alerts, logs } = loaded;
   if (key === "trace" && trace) return <trace.TracePage traceId={id} />;
   if (key === "traces" && traces) return <traces.TracesPage />;
   if (key === "services" && services) return id ? <services.ServicePage service={id} /> : <services.ServicesPage />;
   if (key === "metrics" && metrics) return <metrics.MetricsPage />;
   if (key === "caches" && caches) return <caches.CachesPage />;
+  if (key === "alerts" && alerts) return <alerts.AlertsPage />;
   return logs ? <logs.LogsPage /> : null;
 }
 
