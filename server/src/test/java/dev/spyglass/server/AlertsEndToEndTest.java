@@ -87,7 +87,9 @@ class AlertsEndToEndTest {
               .replace("DIRECT", webhooks.url("/direct"));
       webhooks.failNext.set(1); // the first direct notification is retried
       ScheduledExecutorService errors = Executors.newSingleThreadScheduledExecutor();
-      InProcessSpyglass spyglass = new InProcessSpyglass(dir.resolve("data"), yaml);
+      InMemoryMetricReader metrics = InMemoryMetricReader.create();
+      SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(metrics).build();
+      InProcessSpyglass spyglass = new InProcessSpyglass(dir.resolve("data"), yaml, meters);
       AtomicReference<InProcessSpyglass> target = new AtomicReference<>(spyglass);
       JsonNode firingBefore;
       try {
@@ -150,6 +152,27 @@ class AlertsEndToEndTest {
         assertThat(rule.get("health").asText()).isEqualTo("ok");
         assertThat(rule.get("duration").asDouble()).isEqualTo(2.0);
         assertThat(rule.get("type").asText()).isEqualTo("alerting");
+
+        // Its own telemetry: evaluations, the firing count, notifications per receiver.
+        Map<String, Double> sums = new HashMap<>();
+        for (MetricData metric : metrics.collectAllMetrics()) {
+          for (PointData point : metric.getData().getPoints()) {
+            String receiver = point.getAttributes().get(AttributeKey.stringKey("receiver"));
+            String key = metric.getName() + (receiver == null ? "" : "{" + receiver + "}");
+            double value =
+                point instanceof LongPointData longs
+                    ? longs.getValue()
+                    : point instanceof HistogramPointData histogram ? histogram.getCount() : 0;
+            sums.merge(key, value, Double::sum);
+          }
+        }
+        assertThat(sums.get("spyglass_alerts_rule_evaluations")).isGreaterThan(2);
+        assertThat(sums.get("spyglass_alerts_rule_group_duration")).isGreaterThan(2);
+        assertThat(sums.get("spyglass_alerts_firing")).isEqualTo(1);
+        assertThat(sums.get("spyglass_alerts_notifications_sent{direct}")).isEqualTo(1);
+        assertThat(
+                sums.get("spyglass_alerts_notifications_sent{127.0.0.1:" + alertmanager.port + "}"))
+            .isGreaterThanOrEqualTo(1);
       } finally {
         spyglass.close();
       }

@@ -238,6 +238,8 @@ class QueryApiTest {
             "/api/v1/traces/{trace_id}",
             "/api/v1/metrics/query",
             "/api/v1/fields",
+            "/api/v1/rules",
+            "/api/v1/alerts",
             "/api/services",
             "/api/services/{service}/operations",
             "/api/operations",
