@@ -116,8 +116,7 @@ public final class Alerts implements AutoCloseable {
             settings.alertmanagers().stream().map(r -> new Sender(r, clients, meter, log)).toList(),
             settings.webhooks().stream().map(r -> new Sender(r, clients, meter, log)).toList(),
             settings.externalUrl(),
-            settings.resendDelay().toNanos(),
-            () -> {});
+            settings.resendDelay().toNanos());
     this.stateFile = settings.stateFile().map(path -> new StateFile(path, log));
     this.evaluations =
         meter

@@ -39,22 +39,22 @@ final class Notifications {
   private final long resendDelayNanos;
   private final Map<String, Map<String, Notified>> notified = new ConcurrentHashMap<>();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-  private final Runnable changed;
 
   Notifications(
       List<Sender> alertmanagers,
       List<Sender> webhooks,
       String externalUrl,
-      long resendDelayNanos,
-      Runnable changed) {
+      long resendDelayNanos) {
     this.alertmanagers = List.copyOf(alertmanagers);
     this.webhooks = List.copyOf(webhooks);
     this.externalUrl = externalUrl.replaceAll("/+$", "");
     this.resendDelayNanos = resendDelayNanos;
-    this.changed = changed;
   }
 
-  /** What each webhook was told, by webhook and group key: saved with the alert state. */
+  /**
+   * What each webhook was told, by webhook and group key: saved with the alert state (a delivery
+   * that completes after one save is in the next, at the latest at close).
+   */
   Map<String, Map<String, Notified>> notified() {
     Map<String, Map<String, Notified>> copy = new TreeMap<>();
     notified.forEach((name, groups) -> copy.put(name, new TreeMap<>(groups)));
@@ -123,7 +123,6 @@ final class Notifications {
     if (!(changedSet && (!firing.isEmpty() || !resolved.isEmpty())) && !repeat) {
       if (changedSet && firing.isEmpty()) {
         groups.put(stateKey, new Notified(List.of(), now)); // resolved before it was sent
-        changed.run();
       }
       return;
     }
@@ -137,7 +136,6 @@ final class Notifications {
             ok -> {
               if (ok) {
                 groups.put(stateKey, new Notified(List.copyOf(fingerprints), now));
-                changed.run();
               }
               inFlight.remove(flightKey);
             });

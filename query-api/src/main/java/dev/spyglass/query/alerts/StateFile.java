@@ -30,7 +30,7 @@ final class StateFile {
       Map<String, String> labels,
       Map<String, String> annotations,
       String state,
-      double value,
+      Double value,
       long activeAt,
       long firedAt,
       long resolvedAt,
@@ -43,7 +43,7 @@ final class StateFile {
           alert.labels.map(),
           alert.annotations,
           alert.state.name(),
-          Double.isNaN(alert.value) ? 0 : alert.value,
+          Double.isNaN(alert.value) ? null : alert.value, // a no-data instance has no value
           alert.activeAtNanos,
           alert.firedAtNanos,
           alert.resolvedAtNanos,
@@ -58,7 +58,7 @@ final class StateFile {
               Labels.of(labels),
               annotations == null ? Map.of() : annotations,
               Alert.State.valueOf(state),
-              value,
+              value == null ? Double.NaN : value,
               activeAt);
       alert.firedAtNanos = firedAt;
       alert.resolvedAtNanos = resolvedAt;

@@ -458,4 +458,46 @@ class AlertRulesTest {
       after.close();
     }
   }
+
+  @Test
+  void aGroupsRuns_neverOverlap_andEachReadIsBoundByTheInterval() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger running =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<Long> deadlines = new CopyOnWriteArrayList<>();
+    reader.aggregations =
+        request -> {
+          most.accumulateAndGet(running.incrementAndGet(), Math::max);
+          deadlines.add(request.deadline().atNanos() - System.nanoTime());
+          try {
+            Thread.sleep(700); // longer than the group's interval
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            running.decrementAndGet();
+          }
+          return new AggregationResult(0, 0, List.of(), false);
+        };
+    RuleGroup group =
+        new RuleGroup(
+            "slow",
+            "rules.yaml",
+            Duration.ofMillis(300),
+            0,
+            List.of(rule("logs_count()[5m] > 1", Duration.ZERO, Duration.ZERO)));
+    Alerts alerts = alerts(group, Optional.empty());
+    clock.set(System.currentTimeMillis() * 1_000_000L);
+    alerts.start();
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> reader.requests.size() >= 3);
+    } finally {
+      alerts.close();
+    }
+    assertThat(most.get()).isEqualTo(1);
+    // Each read may take the group's interval (300 ms), not the 5 s query timeout.
+    assertThat(deadlines).allSatisfy(left -> assertThat(left).isBetween(0L, 300_000_000L));
+  }
 }

@@ -90,11 +90,10 @@ final class AlertHistory implements Alerts.History {
             .setTimeUnixNano(change.atNanos())
             .setObservedTimeUnixNano(change.atNanos())
             .setEventName(EVENT)
-            .setSeverityNumber(
-                state.equals("firing")
-                    ? SeverityNumber.SEVERITY_NUMBER_WARN
-                    : SeverityNumber.SEVERITY_NUMBER_INFO)
-            .setSeverityText(state.equals("firing") ? "WARN" : "INFO")
+            // INFO, whatever the state: rules over warnings and errors must not count their own
+            // history (exclude it altogether with NOT service.name:spyglass).
+            .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO)
+            .setSeverityText("INFO")
             .setBody(AnyValue.newBuilder().setStringValue(body.toString()))
             .addAttributes(text("event.name", EVENT))
             .addAttributes(text("alert.name", change.rule()))
