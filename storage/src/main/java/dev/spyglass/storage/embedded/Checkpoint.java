@@ -1,5 +1,6 @@
 package dev.spyglass.storage.embedded;
 
+import dev.spyglass.storage.wal.WriteAheadLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.spyglass.storage.embedded;
 
+import dev.spyglass.storage.wal.WalRecord;
+import dev.spyglass.storage.wal.WriteAheadLog;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import java.io.IOException;

@@ -13,6 +13,7 @@ import dev.spyglass.storage.StoredRecords;
 import dev.spyglass.storage.TailListener;
 import dev.spyglass.storage.TailRequest;
 import dev.spyglass.storage.TailSubscription;
+import dev.spyglass.storage.wal.WalRecord;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;

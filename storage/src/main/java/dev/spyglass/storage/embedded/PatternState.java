@@ -2,6 +2,7 @@ package dev.spyglass.storage.embedded;
 
 import dev.spyglass.patterns.Patterns;
 import dev.spyglass.storage.LogPattern;
+import dev.spyglass.storage.wal.WriteAheadLog;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

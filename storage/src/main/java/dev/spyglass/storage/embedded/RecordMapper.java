@@ -4,6 +4,7 @@ import com.google.protobuf.Message;
 import dev.spyglass.storage.RecordOrigin;
 import dev.spyglass.storage.SpanKinds;
 import dev.spyglass.storage.StoredRecords;
+import dev.spyglass.storage.wal.WalRecord;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;

@@ -1,6 +1,7 @@
 package dev.spyglass.storage.embedded;
 
 import dev.spyglass.pipeline.Signal;
+import dev.spyglass.storage.wal.WalRecord;
 import io.opentelemetry.api.metrics.MeterProvider;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,7 @@ import dev.spyglass.pipeline.TelemetryConsumer;
 import dev.spyglass.pipeline.component.Health;
 import dev.spyglass.storage.StorageComponent;
 import dev.spyglass.storage.TelemetryReader;
+import dev.spyglass.storage.wal.WriteAheadLog;
 import io.opentelemetry.api.metrics.Meter;
 import java.io.Closeable;
 import java.io.IOException;

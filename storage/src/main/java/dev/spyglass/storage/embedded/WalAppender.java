@@ -1,6 +1,7 @@
 package dev.spyglass.storage.embedded;
 
 import dev.spyglass.pipeline.Signal;
+import dev.spyglass.storage.wal.WriteAheadLog;
 import io.opentelemetry.api.metrics.MeterProvider;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.spyglass.pipeline.Logs;
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.storage.Otlp;
+import dev.spyglass.storage.wal.WalRecord;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.proto.logs.v1.SeverityNumber;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.spyglass.storage.embedded;
+package dev.spyglass.storage.wal;
 
 import com.google.protobuf.Message;
 import dev.spyglass.pipeline.Signal;
@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param decoded the request as it arrived, while it is still in memory (live appends), so that the
  *     indexer need not decode {@code request} again; empty for records read back from disk
  */
-record WalRecord(
+public record WalRecord(
     long lsn,
     long end,
     Signal signal,
@@ -25,7 +25,7 @@ record WalRecord(
     Optional<Message> decoded) {
 
   /** A record read back from disk. */
-  WalRecord(long lsn, long end, Signal signal, long receivedAtNanos, byte[] request) {
+  public WalRecord(long lsn, long end, Signal signal, long receivedAtNanos, byte[] request) {
     this(lsn, end, signal, receivedAtNanos, request, Optional.empty());
   }
 }

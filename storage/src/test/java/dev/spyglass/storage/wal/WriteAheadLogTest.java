@@ -1,4 +1,4 @@
-package dev.spyglass.storage.embedded;
+package dev.spyglass.storage.wal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

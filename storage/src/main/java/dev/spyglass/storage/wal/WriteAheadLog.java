@@ -1,4 +1,4 @@
-package dev.spyglass.storage.embedded;
+package dev.spyglass.storage.wal;
 
 import com.google.protobuf.Message;
 import dev.spyglass.pipeline.RetryableException;
@@ -34,7 +34,7 @@ import org.slf4j.Logger;
  * fsyncs once, then completes their futures and hands them on, in order, to the listener (the
  * indexer): group commit without a timer.
  */
-final class WriteAheadLog implements AutoCloseable {
+public final class WriteAheadLog implements AutoCloseable {
   private static final int MAX_GROUP = 4096;
   private static final Append CLOSE = new Append(null, 0, null, null, null);
   private static final Append CRASH = new Append(null, 0, null, null, null);
@@ -93,19 +93,19 @@ final class WriteAheadLog implements AutoCloseable {
    * Recovers the log in {@code dir} (see {@link WalRecovery}) and opens a new segment for appends,
    * starting at or after {@code minNextLsn}.
    */
-  static WriteAheadLog open(
+  public static WriteAheadLog open(
       Path dir, long segmentSize, boolean fsync, long minNextLsn, Logger log, Meter meter)
       throws IOException {
     return new WriteAheadLog(dir, segmentSize, fsync, minNextLsn, log, meter);
   }
 
   /** What recovery found when the log was opened. */
-  WalRecovery.Result recovery() {
+  public WalRecovery.Result recovery() {
     return recovery;
   }
 
   /** Receives every durable group of records, in LSN order, on the writer thread. */
-  void onDurable(Consumer<List<WalRecord>> listener) {
+  public void onDurable(Consumer<List<WalRecord>> listener) {
     this.listener = listener;
   }
 
@@ -116,7 +116,7 @@ final class WriteAheadLog implements AutoCloseable {
    *
    * @param decoded {@code request} as a message, handed on to the listener with the record
    */
-  CompletableFuture<WalRecord> append(
+  public CompletableFuture<WalRecord> append(
       Signal signal, long receivedAtNanos, byte[] request, Message decoded) {
     CompletableFuture<WalRecord> done = new CompletableFuture<>();
     synchronized (lifecycle) {
@@ -133,7 +133,7 @@ final class WriteAheadLog implements AutoCloseable {
    * Reads every record from {@code fromLsn} on, in order, handing each to {@code handler}. Only for
    * recovery, before the first append.
    */
-  void replay(long fromLsn, RecordHandler handler) throws IOException {
+  public void replay(long fromLsn, RecordHandler handler) throws IOException {
     for (Map.Entry<Long, Path> segment : segments.entrySet()) {
       long base = segment.getKey();
       Long next = segments.higherKey(base);
@@ -161,12 +161,12 @@ final class WriteAheadLog implements AutoCloseable {
 
   /** Handles one replayed record. */
   @FunctionalInterface
-  interface RecordHandler {
+  public interface RecordHandler {
     void handle(WalRecord record) throws IOException;
   }
 
   /** Deletes the segments whose every record lies before {@code lsn} (never the open one). */
-  void deleteBefore(long lsn) {
+  public void deleteBefore(long lsn) {
     for (Map.Entry<Long, Path> segment : segments.entrySet()) {
       Long next = segments.higherKey(segment.getKey());
       if (next == null || next > lsn) {
@@ -182,7 +182,7 @@ final class WriteAheadLog implements AutoCloseable {
   }
 
   /** The end of the last durable record: everything acknowledged lies before it. */
-  long durableEnd() {
+  public long durableEnd() {
     return durableEnd;
   }
 
@@ -191,7 +191,7 @@ final class WriteAheadLog implements AutoCloseable {
    * {@code toLsn} — into {@code target}, keeping segment names. Run where no checkpoint can delete
    * segments meanwhile (the indexer thread). Returns the bytes copied.
    */
-  long copyTo(Path target, long fromLsn, long toLsn) throws IOException {
+  public long copyTo(Path target, long fromLsn, long toLsn) throws IOException {
     Files.createDirectories(target);
     long copied = 0;
     for (Map.Entry<Long, Path> segment : segments.entrySet()) {
@@ -220,7 +220,7 @@ final class WriteAheadLog implements AutoCloseable {
   }
 
   /** The number of segment files. */
-  int segmentCount() {
+  public int segmentCount() {
     return segments.size();
   }
 
@@ -350,7 +350,7 @@ final class WriteAheadLog implements AutoCloseable {
     syncDirectory(dir);
   }
 
-  static void syncDirectory(Path dir) throws IOException {
+  public static void syncDirectory(Path dir) throws IOException {
     try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
       directory.force(true);
     }
@@ -360,7 +360,7 @@ final class WriteAheadLog implements AutoCloseable {
    * Stops as a killed process would: the writer thread ends where it is, queued appends are never
    * acknowledged, nothing more is synced. For crash tests.
    */
-  void crash() throws IOException {
+  public void crash() throws IOException {
     synchronized (lifecycle) {
       closed = true;
       queue.addFirst(CRASH);

@@ -1,4 +1,4 @@
-package dev.spyglass.storage.embedded;
+package dev.spyglass.storage.wal;
 
 import dev.spyglass.pipeline.Signal;
 import java.io.EOFException;

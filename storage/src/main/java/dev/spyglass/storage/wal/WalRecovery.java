@@ -1,4 +1,4 @@
-package dev.spyglass.storage.embedded;
+package dev.spyglass.storage.wal;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import org.slf4j.Logger;
  * last segment is truncated; a corrupt frame anywhere else is reported, the segment is copied to
  * {@code quarantine/} and cut at the corruption, so that replay reads only valid records.
  */
-final class WalRecovery {
+public final class WalRecovery {
 
   /**
    * What recovery found.
@@ -31,7 +31,7 @@ final class WalRecovery {
    * @param tornBytes bytes cut from a torn tail
    * @param problems corruption found and where it was quarantined; empty when none
    */
-  record Result(
+  public record Result(
       NavigableMap<Long, Path> segments, long end, long tornBytes, List<String> problems) {}
 
   private WalRecovery() {}
