@@ -126,7 +126,8 @@ final class LuceneReader implements TelemetryReader {
       return Map.of();
     }
     String marked =
-        Highlighter.highlight("body", DocumentBuilder.text(log.log().getBody()), bodyTerms);
+        Highlighter.highlight(
+            "body", dev.spyglass.storage.RecordFields.text(log.log().getBody()), bodyTerms);
     return marked == null ? Map.of() : Map.of("body", marked);
   }
 

@@ -16,7 +16,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 public final class StoreIndexing {
   private static final RecordMapper MAPPER =
       new RecordMapper(
-          new DocumentBuilder.Limits(
+          new dev.spyglass.storage.RecordFields.Limits(
               StoreConfig.DEFAULT_LIMITS.maxIndexedAttributes(),
               StoreConfig.DEFAULT_LIMITS.maxIndexedValueLength(),
               MeterProvider.noop().get("baseline").counterBuilder("left_out").build()));

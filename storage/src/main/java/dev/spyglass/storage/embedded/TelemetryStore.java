@@ -71,8 +71,8 @@ public final class TelemetryStore implements StorageComponent, Closeable {
             log,
             meter);
     this.walProblems = wal.recovery().problems();
-    DocumentBuilder.Limits limits =
-        new DocumentBuilder.Limits(
+    dev.spyglass.storage.RecordFields.Limits limits =
+        new dev.spyglass.storage.RecordFields.Limits(
             config.limits().maxIndexedAttributes(),
             config.limits().maxIndexedValueLength(),
             meter
@@ -87,7 +87,10 @@ public final class TelemetryStore implements StorageComponent, Closeable {
         new Indexer(
             partitions,
             new RecordMapper(
-                limits, patterns == null ? RecordMapper.PatternIds.NONE : patterns::mine),
+                limits,
+                patterns == null
+                    ? dev.spyglass.storage.RecordFields.PatternIds.NONE
+                    : patterns::mine),
             patterns,
             root,
             wal,
@@ -102,14 +105,16 @@ public final class TelemetryStore implements StorageComponent, Closeable {
     this.tail =
         new LiveTail(
             new RecordMapper(
-                new DocumentBuilder.Limits(
+                new dev.spyglass.storage.RecordFields.Limits(
                     limits.maxAttributes(),
                     limits.maxValueLength(),
                     io.opentelemetry.api.metrics.MeterProvider.noop()
                         .get("tail")
                         .counterBuilder("left_out")
                         .build()),
-                patterns == null ? RecordMapper.PatternIds.NONE : patterns::peek),
+                patterns == null
+                    ? dev.spyglass.storage.RecordFields.PatternIds.NONE
+                    : patterns::peek),
             query -> PatternQueries.parse(query, config.query().allowLeadingWildcard(), patterns),
             id ->
                 patterns == null

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class RecordMapperTest {
   private final RecordMapper mapper =
       new RecordMapper(
-          new DocumentBuilder.Limits(
+          new dev.spyglass.storage.RecordFields.Limits(
               128, 4096, MeterProvider.noop().get("t").counterBuilder("left_out").build()));
 
   @Test
