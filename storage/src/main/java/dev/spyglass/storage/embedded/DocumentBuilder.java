@@ -25,7 +25,7 @@ final class DocumentBuilder implements dev.spyglass.storage.FieldSink {
   static final String POSITION = "_pos";
   static final String SOURCE = "_source";
   static final String PATTERN_ID = "pattern.id";
-  static final String NUMERIC_SUFFIX = "#num";
+  static final String NUMERIC_SUFFIX = dev.spyglass.storage.query.QuerySyntax.NUMERIC_SUFFIX;
 
   /** Analysed text with positions (phrase queries) and no norms (results sort by time). */
   static final FieldType TEXT;

@@ -10,9 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.core.KeywordAnalyzer;
-import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
-import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
@@ -56,8 +53,7 @@ final class Partition implements Closeable {
 
   /** Analyses {@code body} as text; every other field is an exact keyword. */
   static Analyzer analyzer() {
-    return new PerFieldAnalyzerWrapper(
-        new KeywordAnalyzer(), Map.of("body", new StandardAnalyzer()));
+    return dev.spyglass.storage.query.QuerySyntax.analyzer();
   }
 
   private final Signal signal;

@@ -26,7 +26,7 @@ final class PatternQueries {
    * Lucene syntax, each {@code pattern.id:X} standing for every id now part of X's pattern.
    */
   static Query parse(String query, boolean leadingWildcard, PatternState patterns) {
-    Query parsed = QueryParsing.parse(query, leadingWildcard);
+    Query parsed = dev.spyglass.storage.query.QuerySyntax.parse(query, leadingWildcard);
     return patterns == null ? parsed : expand(parsed, patterns::resolve);
   }
 

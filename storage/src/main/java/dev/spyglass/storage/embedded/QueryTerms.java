@@ -18,7 +18,7 @@ final class QueryTerms {
    * @throws InvalidQueryException if the query cannot be parsed
    */
   static Set<String> of(String query, String field) {
-    return of(QueryParsing.parse(query, true), field);
+    return of(dev.spyglass.storage.query.QuerySyntax.parse(query, true), field);
   }
 
   /** The terms the parsed {@code query} matches in {@code field}. */

@@ -13,7 +13,6 @@ import org.apache.lucene.search.MultiTermQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.util.automaton.ByteRunAutomaton;
-import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
 
 /**
  * A searcher over one partition that holds a read's {@link Deadline}: collection stops at it
@@ -111,19 +110,6 @@ final class TimedSearcher implements AutoCloseable {
    * What the engine refuses about a query, as the caller's mistake; {@code null} for anything else.
    */
   static InvalidQueryException refused(RuntimeException e) {
-    return switch (e) {
-      case InvalidQueryException invalid -> invalid;
-      case IndexSearcher.TooManyClauses tooMany ->
-          new InvalidQueryException(
-              "too_many_clauses",
-              "the query expands to too many clauses: " + tooMany.getMessage(),
-              tooMany);
-      case TooComplexToDeterminizeException complex ->
-          new InvalidQueryException(
-              "query_too_complex",
-              "a regular expression is too complex: " + complex.getMessage(),
-              complex);
-      default -> null;
-    };
+    return dev.spyglass.storage.query.QuerySyntax.refused(e);
   }
 }

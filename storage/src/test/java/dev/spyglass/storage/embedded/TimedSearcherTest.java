@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 class TimedSearcherTest {
   private static boolean expands(String query) {
-    return TimedSearcher.expandsTerms(QueryParsing.parse(query, true));
+    return TimedSearcher.expandsTerms(dev.spyglass.storage.query.QuerySyntax.parse(query, true));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.spyglass.storage.embedded;
+package dev.spyglass.storage.query;
 
 import dev.spyglass.storage.InvalidQueryException;
 import java.text.NumberFormat;
@@ -12,11 +12,17 @@ import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 
 /**
- * Lucene query syntax over the OTel field names: keywords exact and case-sensitive, {@code body}
- * analysed, ranges on the numeric fields, AND as the default operator, {@code body} as the default
- * field, no leading wildcards.
+ * The query language of Spyglass's API, one parser for every store: Lucene query syntax over the
+ * OTel field names — keywords exact and case-sensitive, {@code body} analysed, ranges on the
+ * numeric fields and on numeric attributes ({@code <name>#num}), AND as the default operator,
+ * {@code body} as the default field, no leading wildcards, {@code field:>=17} as Elasticsearch
+ * writes it, and a query of exclusions only matching the rest. The embedded store runs the parsed
+ * query; other engines translate it (docs/adr/0018).
  */
-final class QueryParsing {
+public final class QuerySyntax {
+  /** The suffix of the field that holds a numeric attribute's number. */
+  public static final String NUMERIC_SUFFIX = "#num";
+
   private static final Map<String, PointsConfig> NUMBERS =
       Map.of(
           "severity_number", new PointsConfig(integers(), Integer.class),
@@ -25,19 +31,20 @@ final class QueryParsing {
           "value", new PointsConfig(decimals(), Double.class),
           "sum", new PointsConfig(decimals(), Double.class));
 
-  private QueryParsing() {}
+  private QuerySyntax() {}
 
-  static Query parse(String query) {
+  /** Parses {@code query}; throws {@link InvalidQueryException} saying what is wrong. */
+  public static Query parse(String query) {
     return parse(query, false);
   }
 
   /** As {@link #parse(String)}; {@code leadingWildcard} allows {@code *error}-style terms. */
-  static Query parse(String query, boolean leadingWildcard) {
+  public static Query parse(String query, boolean leadingWildcard) {
     String text = query.strip();
     if (text.isEmpty() || text.equals("*") || text.equals("*:*")) {
       return MatchAllDocsQuery.INSTANCE;
     }
-    StandardQueryParser parser = new StandardQueryParser(Partition.analyzer());
+    StandardQueryParser parser = new StandardQueryParser(analyzer());
     parser.setAllowLeadingWildcard(leadingWildcard);
     parser.setDefaultOperator(StandardQueryConfigHandler.Operator.AND);
     Map<String, PointsConfig> points = new java.util.HashMap<>(NUMBERS);
@@ -48,7 +55,7 @@ final class QueryParsing {
     } catch (QueryNodeException e) {
       throw new InvalidQueryException("cannot parse query '" + text + "': " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      InvalidQueryException refused = TimedSearcher.refused(e);
+      InvalidQueryException refused = refused(e);
       throw refused != null
           ? refused
           : new InvalidQueryException("cannot parse query '" + text + "': " + e.getMessage(), e);
@@ -60,7 +67,7 @@ final class QueryParsing {
    * Kibana; Lucene's parser makes it a query of prohibited clauses only, which matches nothing.
    * Such queries, at any depth, get an "all records" clause to take the exclusions from.
    */
-  static Query negativesMatchTheRest(Query query) {
+  public static Query negativesMatchTheRest(Query query) {
     if (!(query instanceof org.apache.lucene.search.BooleanQuery bool)) {
       return query;
     }
@@ -115,12 +122,37 @@ final class QueryParsing {
     java.util.regex.Matcher matcher = ATTRIBUTE_RANGE.matcher(query);
     StringBuilder out = new StringBuilder();
     while (matcher.find()) {
-      String field = matcher.group(1) + DocumentBuilder.NUMERIC_SUFFIX;
+      String field = matcher.group(1) + NUMERIC_SUFFIX;
       points.put(field, new PointsConfig(decimals(), Double.class));
       matcher.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(field));
     }
     matcher.appendTail(out);
     return out.toString();
+  }
+
+  /** Analyses {@code body} as text; every other field is an exact keyword. */
+  public static org.apache.lucene.analysis.Analyzer analyzer() {
+    return new org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper(
+        new org.apache.lucene.analysis.core.KeywordAnalyzer(),
+        Map.of("body", new org.apache.lucene.analysis.standard.StandardAnalyzer()));
+  }
+
+  /** A query too costly to run, as the caller's mistake; null for other failures. */
+  public static InvalidQueryException refused(RuntimeException e) {
+    return switch (e) {
+      case InvalidQueryException invalid -> invalid;
+      case org.apache.lucene.search.IndexSearcher.TooManyClauses tooMany ->
+          new InvalidQueryException(
+              "too_many_clauses",
+              "the query expands to too many clauses: " + tooMany.getMessage(),
+              tooMany);
+      case org.apache.lucene.util.automaton.TooComplexToDeterminizeException complex ->
+          new InvalidQueryException(
+              "query_too_complex",
+              "a regular expression is too complex: " + complex.getMessage(),
+              complex);
+      default -> null;
+    };
   }
 
   private static NumberFormat integers() {
