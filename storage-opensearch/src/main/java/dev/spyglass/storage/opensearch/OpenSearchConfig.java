@@ -1,0 +1,116 @@
+package dev.spyglass.storage.opensearch;
+
+import dev.spyglass.pipeline.component.ComponentConfig;
+import dev.spyglass.pipeline.component.InvalidConfigException;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Configuration of the {@code opensearch} exporter, in the shape of the Collector's {@code
+ * opensearch} exporter where one exists (docs/adr/0018).
+ *
+ * @param http how to reach the cluster
+ * @param path the local directory of the write-ahead log (acknowledged, not yet confirmed by
+ *     OpenSearch), the shipped position and this instance's id; default {@code
+ *     ./spyglass-data/opensearch}
+ * @param logsIndex prefix of the daily log indices; default {@code spyglass-logs}
+ * @param tracesIndex prefix of the daily span indices; default {@code spyglass-traces}
+ * @param metricsIndex prefix of the daily metric point indices; default {@code spyglass-metrics}
+ * @param shards primary shards per index; default 1
+ * @param replicas replicas of each shard; default 1 (a single-node cluster stays yellow)
+ * @param refreshInterval how soon written documents are searchable; default 1s
+ * @param bulk how documents are batched into {@code _bulk} requests
+ * @param maxUnshippedMib acknowledged bytes not yet confirmed by OpenSearch past which new requests
+ *     are refused as retryable (503 / UNAVAILABLE) until the cluster catches up; default 1024
+ */
+public record OpenSearchConfig(
+    Http http,
+    String path,
+    String logsIndex,
+    String tracesIndex,
+    String metricsIndex,
+    int shards,
+    int replicas,
+    Duration refreshInterval,
+    Bulk bulk,
+    long maxUnshippedMib)
+    implements ComponentConfig {
+
+  /**
+   * The cluster's HTTP endpoint.
+   *
+   * @param endpoint {@code http(s)://host:port}, default {@code http://127.0.0.1:9200}
+   * @param username basic auth; empty for none
+   * @param password basic auth
+   * @param bearerToken sent as {@code Authorization: Bearer}; empty for none
+   * @param timeout per request; default 30s
+   */
+  public record Http(
+      String endpoint, String username, String password, String bearerToken, Duration timeout) {
+    public Http {
+      username = username == null ? "" : username;
+      password = password == null ? "" : password;
+      bearerToken = bearerToken == null ? "" : bearerToken;
+    }
+  }
+
+  /**
+   * Batching of {@code _bulk} requests.
+   *
+   * @param maxDocuments documents per request at most; default 5000
+   * @param maxMib request size at most, MiB; default 8
+   */
+  public record Bulk(int maxDocuments, int maxMib) {}
+
+  /** The defaults. */
+  public static OpenSearchConfig defaults() {
+    return new OpenSearchConfig(
+        new Http("http://127.0.0.1:9200", "", "", "", Duration.ofSeconds(30)),
+        "./spyglass-data/opensearch",
+        "spyglass-logs",
+        "spyglass-traces",
+        "spyglass-metrics",
+        1,
+        1,
+        Duration.ofSeconds(1),
+        new Bulk(5000, 8),
+        1024);
+  }
+
+  @Override
+  public void validate() {
+    URI endpoint;
+    try {
+      endpoint = new URI(http.endpoint());
+    } catch (java.net.URISyntaxException | NullPointerException e) {
+      throw new InvalidConfigException("http.endpoint", "not a URL: " + http.endpoint());
+    }
+    if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme())
+        || endpoint.getHost() == null
+        || endpoint.getPort() < 0) {
+      throw new InvalidConfigException(
+          "http.endpoint", "expected http(s)://host:port, e.g. http://127.0.0.1:9200");
+    }
+    if (!http.bearerToken().isEmpty() && !http.username().isEmpty()) {
+      throw new InvalidConfigException("http", "set username/password or bearer_token, not both");
+    }
+    for (String[] index :
+        new String[][] {
+          {"logs_index", logsIndex}, {"traces_index", tracesIndex}, {"metrics_index", metricsIndex}
+        }) {
+      if (index[1] == null || !index[1].matches("[a-z0-9][a-z0-9_.-]*")) {
+        throw new InvalidConfigException(
+            index[0], "an index prefix is lower-case letters, digits, '_', '.', '-'");
+      }
+    }
+    if (shards < 1 || replicas < 0) {
+      throw new InvalidConfigException("shards", "shards ≥ 1 and replicas ≥ 0 are needed");
+    }
+    if (bulk.maxDocuments() < 1 || bulk.maxMib() < 1) {
+      throw new InvalidConfigException("bulk", "max_documents and max_mib must be at least 1");
+    }
+    if (maxUnshippedMib < 1) {
+      throw new InvalidConfigException("max_unshipped_mib", "must be at least 1");
+    }
+  }
+}

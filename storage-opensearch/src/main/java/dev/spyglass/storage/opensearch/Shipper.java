@@ -1,0 +1,339 @@
+package dev.spyglass.storage.opensearch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import dev.spyglass.storage.FieldSink;
+import dev.spyglass.storage.RecordFields;
+import dev.spyglass.storage.wal.WalRecord;
+import dev.spyglass.storage.wal.WriteAheadLog;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+
+/**
+ * Ships acknowledged write-ahead log records to OpenSearch with {@code _bulk}, in log order, and
+ * moves the shipped position only past records OpenSearch has confirmed (or refused as bad data,
+ * counted and logged): a crash replays from there, and deterministic document ids make the replay
+ * overwrite rather than duplicate. Overload, outages and 5xx are retried with capped backoff.
+ */
+final class Shipper implements AutoCloseable {
+  /** One document on its way, with where it goes. */
+  private record Item(String index, String id, byte[] source) {}
+
+  /** A WAL record and its documents. */
+  private record Mapped(WalRecord record, List<Item> items) {}
+
+  private final WriteAheadLog wal;
+  private final Connection connection;
+  private final IndexLayout layout;
+  private final RecordFields fields;
+  private final ShippedPosition position;
+  private final String instance;
+  private final OpenSearchConfig.Bulk bulk;
+  private final Logger log;
+  private final LinkedBlockingQueue<WalRecord> queue = new LinkedBlockingQueue<>();
+  private final AtomicLong unshippedBytes = new AtomicLong();
+  private final Set<String> createdIndices = new HashSet<>();
+  private final LongCounter shipped;
+  private final LongCounter rejected;
+  private final LongCounter failures;
+  private final DoubleHistogram latency;
+  private final Thread thread;
+  private volatile boolean templatesInstalled;
+  private volatile boolean closed;
+  private volatile String lastFailure = "";
+
+  Shipper(
+      WriteAheadLog wal,
+      Connection connection,
+      IndexLayout layout,
+      RecordFields fields,
+      ShippedPosition position,
+      String instance,
+      OpenSearchConfig.Bulk bulk,
+      Meter meter,
+      Logger log) {
+    this.wal = wal;
+    this.connection = connection;
+    this.layout = layout;
+    this.fields = fields;
+    this.position = position;
+    this.instance = instance;
+    this.bulk = bulk;
+    this.log = log;
+    this.shipped =
+        meter
+            .counterBuilder("spyglass_opensearch_documents_shipped")
+            .setDescription("Documents OpenSearch confirmed")
+            .build();
+    this.rejected =
+        meter
+            .counterBuilder("spyglass_opensearch_documents_rejected")
+            .setDescription("Documents OpenSearch refused as bad data (logged with the reason)")
+            .build();
+    this.failures =
+        meter
+            .counterBuilder("spyglass_opensearch_bulk_failures")
+            .setDescription("_bulk requests (or their items) to retry: overload, outage, 5xx")
+            .build();
+    this.latency =
+        meter
+            .histogramBuilder("spyglass_opensearch_bulk_duration")
+            .setUnit("s")
+            .setDescription("Time one _bulk request took")
+            .build();
+    meter
+        .gaugeBuilder("spyglass_opensearch_unshipped_bytes")
+        .ofLongs()
+        .setUnit("By")
+        .setDescription("Acknowledged request bytes OpenSearch has not confirmed yet")
+        .buildWithCallback(gauge -> gauge.record(unshippedBytes.get()));
+    this.thread =
+        Thread.ofPlatform().name("spyglass-opensearch-shipper").daemon().unstarted(this::run);
+  }
+
+  /** Queues durable records, in log order (the WAL's listener and the replay call this). */
+  void add(WalRecord record) {
+    unshippedBytes.addAndGet(record.request().length);
+    queue.add(record);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Acknowledged bytes not yet confirmed by OpenSearch. */
+  long unshippedBytes() {
+    return unshippedBytes.get();
+  }
+
+  /** Why the last attempt failed; empty once one succeeded. */
+  String lastFailure() {
+    return lastFailure;
+  }
+
+  private void run() {
+    long backoff = 100;
+    List<WalRecord> batch = new ArrayList<>();
+    while (!closed) {
+      try {
+        if (!templatesInstalled) {
+          layout.install(connection);
+          templatesInstalled = true;
+        }
+        if (batch.isEmpty()) {
+          WalRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            continue;
+          }
+          batch.add(first);
+          long bytes = first.request().length;
+          while (bytes < bulk.maxMib() * (1L << 20) && queue.peek() != null) {
+            WalRecord next = queue.poll();
+            batch.add(next);
+            bytes += next.request().length;
+          }
+        }
+        ship(batch);
+        long end = batch.getLast().end();
+        long bytes = batch.stream().mapToLong(r -> r.request().length).sum();
+        position.write(end);
+        wal.deleteBefore(end);
+        unshippedBytes.addAndGet(-bytes);
+        batch.clear();
+        backoff = 100;
+        lastFailure = "";
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (IOException | RuntimeException e) {
+        failures.add(1);
+        lastFailure = e.getMessage() == null ? e.toString() : e.getMessage();
+        log.warn("shipping to OpenSearch failed, retrying in {} ms: {}", backoff, lastFailure);
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        backoff = Math.min(10_000, backoff * 2);
+      }
+    }
+  }
+
+  /** Sends every document of {@code batch} until each is confirmed or refused for good. */
+  private void ship(List<WalRecord> batch) throws IOException, InterruptedException {
+    List<Item> items = new ArrayList<>();
+    for (WalRecord record : batch) {
+      items.addAll(map(record).items());
+    }
+    for (int from = 0; from < items.size(); from += bulk.maxDocuments()) {
+      shipAll(items.subList(from, Math.min(items.size(), from + bulk.maxDocuments())));
+    }
+  }
+
+  private void shipAll(List<Item> chunk) throws IOException, InterruptedException {
+    List<Item> pending = chunk;
+    long backoff = 100;
+    while (!pending.isEmpty()) {
+      if (closed) {
+        throw new IOException("shutting down with documents not confirmed");
+      }
+      List<Item> retry = send(pending);
+      if (retry.isEmpty()) {
+        return;
+      }
+      failures.add(1);
+      Thread.sleep(backoff);
+      backoff = Math.min(10_000, backoff * 2);
+      pending = retry;
+    }
+  }
+
+  /** One {@code _bulk}; the items to send again. */
+  private List<Item> send(List<Item> items) throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    for (Item item : items) {
+      body.write(
+          ("{\"index\":{\"_index\":\"" + item.index() + "\",\"_id\":\"" + item.id() + "\"}}\n")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      body.write(item.source());
+      body.write('\n');
+    }
+    long started = System.nanoTime();
+    Connection.Answer answer =
+        connection.send("POST", "/_bulk", Map.of(), body.toByteArray(), "application/x-ndjson");
+    latency.record((System.nanoTime() - started) / 1e9);
+    if (!answer.ok()) {
+      throw new IOException("_bulk answered " + answer.status() + ": " + answer.reason());
+    }
+    if (!answer.body().path("errors").asBoolean(false)) {
+      shipped.add(items.size());
+      return List.of();
+    }
+    List<Item> retry = new ArrayList<>();
+    JsonNode results = answer.body().path("items");
+    long ok = 0;
+    for (int i = 0; i < items.size(); i++) {
+      JsonNode result = results.path(i).path("index");
+      int status = result.path("status").asInt(500);
+      Item item = items.get(i);
+      if (status >= 200 && status < 300) {
+        ok++;
+      } else if (status == 429 || status >= 500) {
+        retry.add(item);
+      } else if (result.path("error").path("type").asText().equals("index_not_found_exception")) {
+        create(item.index()); // the cluster does not create indices by itself
+        retry.add(item);
+      } else {
+        rejected.add(1);
+        log.warn(
+            "OpenSearch refused document {} in {}: {}: {}",
+            item.id(),
+            item.index(),
+            result.path("error").path("type").asText(),
+            result.path("error").path("reason").asText());
+      }
+    }
+    shipped.add(ok);
+    return retry;
+  }
+
+  private void create(String index) throws IOException {
+    if (createdIndices.contains(index)) {
+      return;
+    }
+    Connection.Answer answer = connection.json("PUT", "/" + index, null);
+    if (!answer.ok() && !answer.reason().startsWith("resource_already_exists_exception")) {
+      throw new IOException("cannot create index " + index + ": " + answer.reason());
+    }
+    createdIndices.add(index);
+  }
+
+  private Mapped map(WalRecord record) throws InvalidProtocolBufferException {
+    Message request = record.decoded().isPresent() ? record.decoded().get() : decode(record);
+    List<Item> items =
+        fields.map(
+            record.signal(),
+            request,
+            record.receivedAtNanos(),
+            new RecordFields.Documents<>() {
+              private int position;
+
+              @Override
+              public FieldSink open(long timestampNanos, int position, byte[] source) {
+                this.position = position;
+                return new JsonDocument(timestampNanos, source);
+              }
+
+              @Override
+              public Item close(FieldSink doc, long timestampNanos) {
+                ((JsonDocument) doc)
+                    .json()
+                    .put(JsonDocument.SEQUENCE, sequence(record.lsn()))
+                    .put(JsonDocument.POSITION, position);
+                try {
+                  return new Item(
+                      layout.index(record.signal(), timestampNanos),
+                      instance + "-" + Long.toHexString(record.lsn()) + "-" + position,
+                      Connection.JSON.writeValueAsBytes(((JsonDocument) doc).json()));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            });
+    return new Mapped(record, items);
+  }
+
+  /**
+   * The cursor's tie-breaker after the timestamp: this instance's WAL position, with the instance
+   * in the top bits so that instances sharing a cluster do not tie.
+   */
+  private long sequence(long lsn) {
+    return ((long) (instance.hashCode() & 0x7fff) << 47) | (lsn & ((1L << 47) - 1));
+  }
+
+  private static Message decode(WalRecord record) throws InvalidProtocolBufferException {
+    return switch (record.signal()) {
+      case LOGS -> ExportLogsServiceRequest.parseFrom(record.request());
+      case TRACES -> ExportTraceServiceRequest.parseFrom(record.request());
+      case METRICS -> ExportMetricsServiceRequest.parseFrom(record.request());
+    };
+  }
+
+  /** Stops shipping; what is not confirmed stays in the WAL for the next start. */
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits until everything queued so far is confirmed, up to {@code timeoutMillis}. */
+  boolean drain(long timeoutMillis) throws InterruptedException {
+    long until = System.nanoTime() + timeoutMillis * 1_000_000;
+    while (unshippedBytes.get() > 0 && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
+    return unshippedBytes.get() == 0;
+  }
+}
