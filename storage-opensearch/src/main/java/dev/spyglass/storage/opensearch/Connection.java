@@ -2,6 +2,7 @@ package dev.spyglass.storage.opensearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,7 +89,7 @@ final class Connection implements Closeable {
     if (body != null) {
       request.body(Body.from(body, type));
     }
-    try (Response response = generic.execute(request.build())) {
+    try (Response response = execute(request.build())) {
       JsonNode parsed = JSON.createObjectNode();
       if (response.getBody().isPresent()) {
         try (InputStream in = response.getBody().get().body()) {
@@ -105,7 +106,17 @@ final class Connection implements Closeable {
         }
       }
       return new Answer(response.getStatus(), parsed);
+    } catch (org.opensearch.client.transport.httpclient5.ResponseException e) {
+      // The transport answers 502-504 (no shard available, a node away) with an exception.
+      ObjectNode error = JSON.createObjectNode();
+      error.putObject("error").put("type", "unavailable").put("reason", e.getMessage());
+      return new Answer(e.status(), error);
     }
+  }
+
+  private Response execute(org.opensearch.client.opensearch.generic.Request request)
+      throws IOException {
+    return generic.execute(request);
   }
 
   Answer json(String method, String endpoint, Object body) throws IOException {

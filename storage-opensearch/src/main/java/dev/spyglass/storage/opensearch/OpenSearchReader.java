@@ -10,6 +10,7 @@ import dev.spyglass.storage.Answer;
 import dev.spyglass.storage.Cursor;
 import dev.spyglass.storage.Deadline;
 import dev.spyglass.storage.Dependency;
+import dev.spyglass.storage.DependencyLinker;
 import dev.spyglass.storage.ExportPage;
 import dev.spyglass.storage.ExportRequest;
 import dev.spyglass.storage.FieldKind;
@@ -17,11 +18,13 @@ import dev.spyglass.storage.InvalidQueryException;
 import dev.spyglass.storage.LogPattern;
 import dev.spyglass.storage.MetricQuery;
 import dev.spyglass.storage.MetricSeries;
+import dev.spyglass.storage.MetricSeriesBuilder;
 import dev.spyglass.storage.Operation;
 import dev.spyglass.storage.SearchHit;
 import dev.spyglass.storage.SearchRequest;
 import dev.spyglass.storage.SearchResult;
 import dev.spyglass.storage.StoredLog;
+import dev.spyglass.storage.StoredPoint;
 import dev.spyglass.storage.StoredRecord;
 import dev.spyglass.storage.StoredRecords;
 import dev.spyglass.storage.StoredSpan;
@@ -47,6 +50,9 @@ import java.util.Optional;
 final class OpenSearchReader implements TelemetryReader {
   private static final int MAX_PAGE = 10_000;
 
+  /** Spans read at most for one dependency graph, as the embedded store. */
+  static final int MAX_DEPENDENCY_SPANS = 100_000;
+
   private final Connection connection;
   private final IndexLayout layout;
 
@@ -56,10 +62,14 @@ final class OpenSearchReader implements TelemetryReader {
   }
 
   /** The bool query of a read: the API's query and the time range. */
-  private static ObjectNode query(String query, long startNanos, long endNanos) {
+  private static ObjectNode query(
+      String query, long startNanos, long endNanos, ObjectNode... also) {
     ObjectNode out = Connection.JSON.createObjectNode();
     ObjectNode bool = out.putObject("bool");
     bool.withArray("filter").add(DslTranslator.translate(QuerySyntax.parse(query)));
+    for (ObjectNode clause : also) {
+      bool.withArray("filter").add(clause);
+    }
     ObjectNode range = Connection.JSON.createObjectNode();
     range
         .putObject("range")
@@ -89,6 +99,13 @@ final class OpenSearchReader implements TelemetryReader {
 
   private JsonNode search(Signal signal, long start, long end, ObjectNode body, Deadline deadline)
       throws IOException {
+    if (deadline.expired()) {
+      // Past its deadline before it began: nothing read, flagged partial, as every store answers.
+      ObjectNode none = Connection.JSON.createObjectNode();
+      none.put("timed_out", true);
+      none.putObject("hits").putArray("hits");
+      return none;
+    }
     long timeout = timeoutMillis(deadline);
     if (timeout > 0) {
       body.put("timeout", timeout + "ms");
@@ -99,6 +116,13 @@ final class OpenSearchReader implements TelemetryReader {
     Connection.Answer answer =
         connection.json(
             "POST", "/" + layout.indices(signal, start, end) + "/_search", params, body);
+    if (answer.status() == 503) {
+      // No copy of some shard answers (a new index starting, a node lost): what the others have.
+      ObjectNode none = Connection.JSON.createObjectNode();
+      none.put("timed_out", true);
+      none.putObject("hits").putArray("hits");
+      return none;
+    }
     if (answer.status() == 400) {
       throw new InvalidQueryException(
           "invalid_query", "OpenSearch refused the query: " + answer.reason());
@@ -141,8 +165,8 @@ final class OpenSearchReader implements TelemetryReader {
     if (request.highlight() && request.signal() == Signal.LOGS) {
       ObjectNode highlight = body.putObject("highlight");
       highlight.putObject("fields").putObject("body").put("number_of_fragments", 0);
-      highlight.putArray("pre_tags").add("<mark>");
-      highlight.putArray("post_tags").add("</mark>");
+      highlight.putArray("pre_tags").add("<em>");
+      highlight.putArray("post_tags").add("</em>");
     }
     JsonNode answer =
         search(
@@ -159,10 +183,17 @@ final class OpenSearchReader implements TelemetryReader {
       hits.add(new SearchHit(record, highlights));
       last = record.cursor();
     }
-    long total = answer.path("hits").path("total").path("value").asLong(hits.size());
+    long total =
+        request.countTotal()
+            ? answer.path("hits").path("total").path("value").asLong(hits.size())
+            : -1;
+    boolean partial = partial(answer);
+    // A full page, or one cut short, goes on from its last hit (or from where it started).
     Optional<Cursor> next =
-        hits.size() == request.limit() && last != null ? Optional.of(last) : Optional.empty();
-    return new SearchResult(total, hits, next, partial(answer));
+        hits.size() == request.limit() || partial
+            ? (last != null ? Optional.of(last) : request.after())
+            : Optional.empty();
+    return new SearchResult(total, hits, next, partial);
   }
 
   private static ArrayNode after(Cursor cursor) {
@@ -185,7 +216,7 @@ final class OpenSearchReader implements TelemetryReader {
                 request.endNanos(),
                 request.limit(),
                 Optional.empty(),
-                true,
+                false, // newest first, as every store answers a trace
                 false,
                 false,
                 request.deadline()));
@@ -204,7 +235,7 @@ final class OpenSearchReader implements TelemetryReader {
                   request.endNanos(),
                   request.limit(),
                   Optional.empty(),
-                  true,
+                  false,
                   false,
                   false,
                   request.deadline()));
@@ -234,7 +265,7 @@ final class OpenSearchReader implements TelemetryReader {
     return new ExportPage(page.records(), page.next(), page.partial());
   }
 
-  private List<String> terms(
+  private Answer<List<String>> terms(
       Signal signal, String field, String query, long start, long end, Deadline deadline)
       throws IOException {
     ObjectNode body = Connection.JSON.createObjectNode();
@@ -252,40 +283,179 @@ final class OpenSearchReader implements TelemetryReader {
     for (JsonNode bucket : answer.path("aggregations").path("values").path("buckets")) {
       values.add(bucket.path("key").asText());
     }
-    return values;
+    return new Answer<>(values, partial(answer));
   }
 
   @Override
   public Answer<List<String>> services(Signal signal, long start, long end, Deadline deadline)
       throws IOException {
-    return Answer.complete(terms(signal, "service.name", "", start, end, deadline));
+    return terms(signal, "service.name", "", start, end, deadline);
+  }
+
+  private static ObjectNode term(String field, String value) {
+    ObjectNode term = Connection.JSON.createObjectNode();
+    term.putObject("term").put(field, value);
+    return term;
   }
 
   @Override
   public Answer<List<Operation>> operations(String service, long start, long end, Deadline deadline)
       throws IOException {
-    throw new UnsupportedOperationException("operations on OpenSearch: issue 18, next step");
+    ObjectNode body = Connection.JSON.createObjectNode();
+    body.set("query", query("", start, end, term("service.name", service)));
+    body.put("size", 0);
+    ObjectNode terms = body.putObject("aggs").putObject("operations").putObject("multi_terms");
+    terms.putArray("terms").add(field("name")).add(field("kind"));
+    terms.put("size", 10_000);
+    JsonNode answer = search(Signal.TRACES, start, end, body, deadline);
+    List<Operation> operations = new ArrayList<>();
+    for (JsonNode bucket : answer.path("aggregations").path("operations").path("buckets")) {
+      operations.add(
+          new Operation(bucket.path("key").path(0).asText(), bucket.path("key").path(1).asText()));
+    }
+    operations.sort(
+        java.util.Comparator.comparing(Operation::name).thenComparing(Operation::spanKind));
+    return new Answer<>(operations, partial(answer));
   }
 
-  @Override
-  public AggregationResult aggregate(AggregationRequest request) throws IOException {
-    throw new UnsupportedOperationException("aggregations on OpenSearch: issue 18, next step");
+  private static ObjectNode field(String name) {
+    return Connection.JSON.createObjectNode().put("field", name);
+  }
+
+  /** Reads every record matching {@code query} in order, a page at a time; false when cut short. */
+  private boolean pages(
+      Signal signal,
+      ObjectNode query,
+      long start,
+      long end,
+      boolean oldestFirst,
+      int atMost,
+      Deadline deadline,
+      java.util.function.Consumer<StoredRecord> each)
+      throws IOException {
+    Optional<Cursor> cursor = Optional.empty();
+    int read = 0;
+    while (true) {
+      ObjectNode body = Connection.JSON.createObjectNode();
+      body.set("query", query);
+      body.set("sort", sort(oldestFirst));
+      body.put("size", Math.min(MAX_PAGE, atMost - read));
+      body.put("track_total_hits", false);
+      body.putObject("_source")
+          .putArray("includes")
+          .add(JsonDocument.SOURCE)
+          .add(JsonDocument.TIMESTAMP)
+          .add(JsonDocument.SEQUENCE)
+          .add(JsonDocument.POSITION);
+      cursor.ifPresent(after -> body.set("search_after", after(after)));
+      JsonNode answer = search(signal, start, end, body, deadline);
+      JsonNode hits = answer.path("hits").path("hits");
+      Cursor last = null;
+      for (JsonNode hit : hits) {
+        StoredRecord record = record(signal, hit);
+        each.accept(record);
+        last = record.cursor();
+        read++;
+      }
+      if (partial(answer) || deadline.expired()) {
+        return false;
+      }
+      if (last == null || hits.size() < body.path("size").asInt()) {
+        return true;
+      }
+      if (read >= atMost) {
+        return false;
+      }
+      cursor = Optional.of(last);
+    }
   }
 
   @Override
   public MetricSeries metricSeries(MetricQuery query) throws IOException {
-    throw new UnsupportedOperationException("metric series on OpenSearch: issue 18, next step");
+    MetricSeriesBuilder series = new MetricSeriesBuilder(query);
+    boolean complete =
+        pages(
+            Signal.METRICS,
+            query(
+                query.query(),
+                query.startNanos(),
+                query.endNanos(),
+                term("metric.name", query.name())),
+            query.startNanos(),
+            query.endNanos(),
+            true,
+            MetricSeriesBuilder.MAX_POINTS + 1,
+            query.deadline(),
+            record -> series.add((StoredPoint) record));
+    return series.build(!complete);
   }
 
   @Override
   public Answer<List<Dependency>> dependencies(long start, long end, Deadline deadline)
       throws IOException {
-    throw new UnsupportedOperationException("dependencies on OpenSearch: issue 18, next step");
+    DependencyLinker linker = new DependencyLinker();
+    boolean complete =
+        pages(
+            Signal.TRACES,
+            query("", start, end),
+            start,
+            end,
+            false,
+            MAX_DEPENDENCY_SPANS,
+            deadline,
+            record -> linker.add((StoredSpan) record));
+    return new Answer<>(linker.link(), !complete);
   }
 
   @Override
   public Map<String, FieldKind> fields(Signal signal) throws IOException {
-    throw new UnsupportedOperationException("fields on OpenSearch: issue 18, next step");
+    Map<String, String> params = Map.of("ignore_unavailable", "true", "allow_no_indices", "true");
+    Connection.Answer answer =
+        connection.json("GET", "/" + layout.prefix(signal) + "-*/_mapping", params, null);
+    if (!answer.ok()) {
+      throw new IOException("OpenSearch answered " + answer.status() + ": " + answer.reason());
+    }
+    Map<String, FieldKind> fields = new java.util.TreeMap<>();
+    for (JsonNode index : answer.body()) {
+      var properties = index.path("mappings").path("properties").properties();
+      for (Map.Entry<String, JsonNode> field : properties) {
+        String name = field.getKey();
+        if (name.startsWith("@")
+            || name.startsWith("wal.")
+            || name.equals(JsonDocument.SOURCE)
+            || name.endsWith(QuerySyntax.NUMERIC_SUFFIX)) {
+          continue;
+        }
+        FieldKind kind =
+            switch (field.getValue().path("type").asText()) {
+              case "keyword" -> FieldKind.KEYWORD;
+              case "text" -> FieldKind.TEXT;
+              case "long", "integer", "double" ->
+                  name.equals(JsonDocument.TIMESTAMP) || name.endsWith("_timestamp")
+                      ? FieldKind.TIME
+                      : FieldKind.NUMBER;
+              default -> null;
+            };
+        if (kind != null) {
+          fields.put(name, kind);
+        }
+      }
+    }
+    return fields;
+  }
+
+  @Override
+  public AggregationResult aggregate(AggregationRequest request) throws IOException {
+    Aggregations.check(request);
+    ObjectNode body = Connection.JSON.createObjectNode();
+    body.set("query", query(request.query(), request.startNanos(), request.endNanos()));
+    body.put("size", 0);
+    body.put("track_total_hits", true);
+    body.set("aggs", Aggregations.aggs(request));
+    JsonNode answer =
+        search(
+            request.signal(), request.startNanos(), request.endNanos(), body, request.deadline());
+    return Aggregations.result(request, answer, partial(answer));
   }
 
   @Override

@@ -106,7 +106,7 @@ class OpenSearchStoreTest {
       }
       store.consume(Otlp.logs("checkout", records.toArray(LogRecord[]::new))).get();
       assertThat(store.awaitShipped(Duration.ofSeconds(30))).isTrue();
-      assertThat(count(config)).isEqualTo(30);
+      assertThat(count(config)).isEqualTo(30); // count refreshes first: searchable from here
 
       SearchResult errors =
           search(
@@ -202,18 +202,29 @@ class OpenSearchStoreTest {
               .build();
       store.consume(Otlp.logs("checkout", log)).get();
       assertThat(store.awaitShipped(Duration.ofSeconds(30))).isTrue();
+      // Confirmed by OpenSearch, and searchable within its refresh interval.
       var found =
-          store
-              .reader()
-              .trace(
-                  new TraceRequest(
-                      trace, Otlp.T0 - Otlp.DAY, Otlp.T0 + Otlp.DAY, 1000, true, Deadline.NONE));
+          org.awaitility.Awaitility.await()
+              .atMost(Duration.ofSeconds(10))
+              .until(
+                  () ->
+                      store
+                          .reader()
+                          .trace(
+                              new TraceRequest(
+                                  trace,
+                                  Otlp.T0 - Otlp.DAY,
+                                  Otlp.T0 + Otlp.DAY,
+                                  1000,
+                                  true,
+                                  Deadline.NONE)),
+                  t -> t.spans().size() == 2 && t.logs().size() == 1);
       assertThat(found.spans())
           .extracting(s -> s.span().getName())
-          .containsExactly("POST /pay", "SELECT");
+          .containsExactly("SELECT", "POST /pay"); // newest first
       assertThat(found.spans())
           .extracting(StoredSpan::durationNanos)
-          .containsExactly(5_000_000L, 1_000_000L);
+          .containsExactly(1_000_000L, 5_000_000L);
       assertThat(found.logs())
           .extracting(l -> l.log().getBody().getStringValue())
           .containsExactly("declined");
