@@ -18,6 +18,7 @@ import org.apache.lucene.search.PointRangeQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.RegexpQuery;
+import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TermRangeQuery;
 import org.apache.lucene.search.WildcardQuery;
@@ -120,6 +121,17 @@ final class DslTranslator {
             }
           }
           default -> throw unsupported(query);
+        }
+      }
+      case TermInSetQuery set -> {
+        ArrayNode values = out.putObject("terms").putArray(set.getField());
+        try {
+          var terms = set.getBytesRefIterator();
+          for (var term = terms.next(); term != null; term = terms.next()) {
+            values.add(term.utf8ToString());
+          }
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
         }
       }
       case PrefixQuery prefix ->

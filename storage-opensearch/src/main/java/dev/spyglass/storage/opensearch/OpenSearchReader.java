@@ -34,7 +34,10 @@ import dev.spyglass.storage.TailSubscription;
 import dev.spyglass.storage.TelemetryReader;
 import dev.spyglass.storage.TraceRecords;
 import dev.spyglass.storage.TraceRequest;
+import dev.spyglass.storage.patterns.PatternQueries;
+import dev.spyglass.storage.patterns.PatternState;
 import dev.spyglass.storage.query.QuerySyntax;
+import dev.spyglass.storage.tail.LiveTail;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,18 +58,24 @@ final class OpenSearchReader implements TelemetryReader {
 
   private final Connection connection;
   private final IndexLayout layout;
+  private final LiveTail tail;
+  private final PatternState patterns;
 
-  OpenSearchReader(Connection connection, IndexLayout layout) {
+  OpenSearchReader(
+      Connection connection, IndexLayout layout, LiveTail tail, PatternState patterns) {
     this.connection = connection;
     this.layout = layout;
+    this.tail = tail;
+    this.patterns = patterns;
   }
 
   /** The bool query of a read: the API's query and the time range. */
-  private static ObjectNode query(
-      String query, long startNanos, long endNanos, ObjectNode... also) {
+  private ObjectNode query(String query, long startNanos, long endNanos, ObjectNode... also) {
     ObjectNode out = Connection.JSON.createObjectNode();
     ObjectNode bool = out.putObject("bool");
-    bool.withArray("filter").add(DslTranslator.translate(QuerySyntax.parse(query)));
+    // pattern.id:X stands for every id now part of X's pattern, as in the embedded store.
+    bool.withArray("filter")
+        .add(DslTranslator.translate(PatternQueries.parse(query, false, patterns)));
     for (ObjectNode clause : also) {
       bool.withArray("filter").add(clause);
     }
@@ -133,14 +142,23 @@ final class OpenSearchReader implements TelemetryReader {
     return answer.body();
   }
 
-  private static StoredRecord record(Signal signal, JsonNode hit) throws IOException {
+  private StoredRecord record(Signal signal, JsonNode hit, Map<String, LogPattern> resolved)
+      throws IOException {
     JsonNode source = hit.path("_source");
     Cursor cursor =
         new Cursor(
             source.path(JsonDocument.TIMESTAMP).asLong(),
             source.path(JsonDocument.SEQUENCE).asLong(),
             source.path(JsonDocument.POSITION).asInt());
-    return StoredRecords.decode(signal, source.path(JsonDocument.SOURCE).binaryValue(), cursor);
+    StoredRecord record =
+        StoredRecords.decode(signal, source.path(JsonDocument.SOURCE).binaryValue(), cursor);
+    String patternId = source.path("pattern.id").asText("");
+    if (!patternId.isEmpty() && record instanceof StoredLog log) {
+      // Which pattern the record is part of now, resolved once per page.
+      return log.withPattern(
+          resolved.computeIfAbsent(patternId, id -> patterns.resolve(id).orElse(LogPattern.NONE)));
+    }
+    return record;
   }
 
   private static boolean partial(JsonNode answer) {
@@ -160,7 +178,8 @@ final class OpenSearchReader implements TelemetryReader {
         .add(JsonDocument.SOURCE)
         .add(JsonDocument.TIMESTAMP)
         .add(JsonDocument.SEQUENCE)
-        .add(JsonDocument.POSITION);
+        .add(JsonDocument.POSITION)
+        .add("pattern.id");
     request.after().ifPresent(cursor -> body.set("search_after", after(cursor)));
     if (request.highlight() && request.signal() == Signal.LOGS) {
       ObjectNode highlight = body.putObject("highlight");
@@ -172,9 +191,10 @@ final class OpenSearchReader implements TelemetryReader {
         search(
             request.signal(), request.startNanos(), request.endNanos(), body, request.deadline());
     List<SearchHit> hits = new ArrayList<>();
+    Map<String, LogPattern> resolved = new HashMap<>();
     Cursor last = null;
     for (JsonNode hit : answer.path("hits").path("hits")) {
-      StoredRecord record = record(request.signal(), hit);
+      StoredRecord record = record(request.signal(), hit, resolved);
       Map<String, String> highlights = new HashMap<>();
       JsonNode body_ = hit.path("highlight").path("body");
       if (body_.isArray() && !body_.isEmpty()) {
@@ -346,13 +366,15 @@ final class OpenSearchReader implements TelemetryReader {
           .add(JsonDocument.SOURCE)
           .add(JsonDocument.TIMESTAMP)
           .add(JsonDocument.SEQUENCE)
-          .add(JsonDocument.POSITION);
+          .add(JsonDocument.POSITION)
+          .add("pattern.id");
       cursor.ifPresent(after -> body.set("search_after", after(after)));
       JsonNode answer = search(signal, start, end, body, deadline);
       JsonNode hits = answer.path("hits").path("hits");
       Cursor last = null;
+      Map<String, LogPattern> resolved = new HashMap<>();
       for (JsonNode hit : hits) {
-        StoredRecord record = record(signal, hit);
+        StoredRecord record = record(signal, hit, resolved);
         each.accept(record);
         last = record.cursor();
         read++;
@@ -458,13 +480,17 @@ final class OpenSearchReader implements TelemetryReader {
     return Aggregations.result(request, answer, partial(answer));
   }
 
+  /**
+   * What this instance acknowledges from now on (docs/adr/0018: a tail on one instance does not see
+   * what other instances sharing the cluster take in).
+   */
   @Override
   public TailSubscription tail(TailRequest request, TailListener listener) {
-    throw new UnsupportedOperationException("live tail on OpenSearch: issue 18, next step");
+    return tail.subscribe(request, listener);
   }
 
   @Override
   public Optional<LogPattern> pattern(String id) {
-    return Optional.empty();
+    return patterns.resolve(id);
   }
 }

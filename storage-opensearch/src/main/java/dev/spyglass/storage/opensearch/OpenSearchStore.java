@@ -5,9 +5,13 @@ import dev.spyglass.pipeline.RetryableException;
 import dev.spyglass.pipeline.Telemetry;
 import dev.spyglass.pipeline.TelemetryConsumer;
 import dev.spyglass.pipeline.component.Health;
+import dev.spyglass.storage.LogPattern;
 import dev.spyglass.storage.RecordFields;
 import dev.spyglass.storage.StorageComponent;
 import dev.spyglass.storage.TelemetryReader;
+import dev.spyglass.storage.patterns.PatternQueries;
+import dev.spyglass.storage.patterns.PatternState;
+import dev.spyglass.storage.tail.LiveTail;
 import dev.spyglass.storage.wal.WriteAheadLog;
 import io.opentelemetry.api.metrics.Meter;
 import java.io.Closeable;
@@ -32,6 +36,8 @@ public final class OpenSearchStore implements StorageComponent, TelemetryConsume
   private final Connection connection;
   private final Shipper shipper;
   private final OpenSearchReader reader;
+  private final LiveTail tail;
+  private final PatternState patterns;
   private volatile boolean closed;
 
   private OpenSearchStore(OpenSearchConfig config, Logger log, Meter meter) throws IOException {
@@ -44,6 +50,8 @@ public final class OpenSearchStore implements StorageComponent, TelemetryConsume
     this.wal = WriteAheadLog.open(root.resolve("wal"), 64L << 20, true, from, log, meter);
     this.connection = new Connection(config.http());
     IndexLayout layout = new IndexLayout(config);
+    // Mined on the shipper's thread in log order, saved before each shipped position.
+    this.patterns = PatternState.open(root, 10_000, log);
     RecordFields fields =
         new RecordFields(
             new RecordFields.Limits(
@@ -53,13 +61,43 @@ public final class OpenSearchStore implements StorageComponent, TelemetryConsume
                     .counterBuilder("spyglass_store_attributes_not_indexed")
                     .setDescription("Attributes over the limits: stored, not indexed")
                     .build()),
-            RecordFields.PatternIds.NONE);
+            patterns::mine);
     this.shipper =
-        new Shipper(wal, connection, layout, fields, shipped, instance, config.bulk(), meter, log);
+        new Shipper(
+            wal,
+            connection,
+            layout,
+            fields,
+            shipped,
+            patterns,
+            instance,
+            config.bulk(),
+            meter,
+            log);
     wal.replay(from, shipper::add);
-    wal.onDurable(records -> records.forEach(shipper::add));
+    // Its own fields: what a tail maps must not count twice in the attributes-left-out counter.
+    this.tail =
+        new LiveTail(
+            new RecordFields(
+                new RecordFields.Limits(
+                    128,
+                    4096,
+                    io.opentelemetry.api.metrics.MeterProvider.noop()
+                        .get("tail")
+                        .counterBuilder("left_out")
+                        .build()),
+                patterns::peek),
+            query -> PatternQueries.parse(query, false, patterns),
+            id -> patterns.resolve(id).orElse(LogPattern.NONE),
+            log,
+            meter);
+    wal.onDurable(
+        records -> {
+          records.forEach(shipper::add);
+          tail.acknowledged(records);
+        });
     shipper.start();
-    this.reader = new OpenSearchReader(connection, layout);
+    this.reader = new OpenSearchReader(connection, layout, tail, patterns);
   }
 
   /** Opens the local log at {@code config.path()}, replaying what OpenSearch has not confirmed. */
@@ -153,6 +191,7 @@ public final class OpenSearchStore implements StorageComponent, TelemetryConsume
       Thread.currentThread().interrupt();
     }
     wal.close();
+    tail.close();
     shipper.close();
     connection.close();
   }

@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.spyglass.storage.FieldSink;
 import dev.spyglass.storage.RecordFields;
+import dev.spyglass.storage.patterns.PatternState;
 import dev.spyglass.storage.wal.WalRecord;
 import dev.spyglass.storage.wal.WriteAheadLog;
 import io.opentelemetry.api.metrics.DoubleHistogram;
@@ -43,6 +44,7 @@ final class Shipper implements AutoCloseable {
   private final IndexLayout layout;
   private final RecordFields fields;
   private final ShippedPosition position;
+  private final PatternState patterns;
   private final String instance;
   private final OpenSearchConfig.Bulk bulk;
   private final Logger log;
@@ -64,6 +66,7 @@ final class Shipper implements AutoCloseable {
       IndexLayout layout,
       RecordFields fields,
       ShippedPosition position,
+      PatternState patterns,
       String instance,
       OpenSearchConfig.Bulk bulk,
       Meter meter,
@@ -73,6 +76,7 @@ final class Shipper implements AutoCloseable {
     this.layout = layout;
     this.fields = fields;
     this.position = position;
+    this.patterns = patterns;
     this.instance = instance;
     this.bulk = bulk;
     this.log = log;
@@ -152,6 +156,7 @@ final class Shipper implements AutoCloseable {
         ship(batch);
         long end = batch.getLast().end();
         long bytes = batch.stream().mapToLong(r -> r.request().length).sum();
+        patterns.save(end); // what was mined up to here, before the position moves past it
         position.write(end);
         wal.deleteBefore(end);
         unshippedBytes.addAndGet(-bytes);
@@ -162,6 +167,9 @@ final class Shipper implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (IOException | RuntimeException e) {
+        if (closed) {
+          return; // what is not confirmed stays in the WAL for the next start
+        }
         failures.add(1);
         lastFailure = e.getMessage() == null ? e.toString() : e.getMessage();
         log.warn("shipping to OpenSearch failed, retrying in {} ms: {}", backoff, lastFailure);

@@ -1,5 +1,6 @@
 package dev.spyglass.storage.embedded;
 
+import dev.spyglass.storage.patterns.PatternState;
 import dev.spyglass.storage.wal.WalRecord;
 import dev.spyglass.storage.wal.WriteAheadLog;
 import io.opentelemetry.api.metrics.LongCounter;

@@ -31,6 +31,8 @@ import dev.spyglass.storage.TailSubscription;
 import dev.spyglass.storage.TelemetryReader;
 import dev.spyglass.storage.TraceRecords;
 import dev.spyglass.storage.TraceRequest;
+import dev.spyglass.storage.patterns.PatternQueries;
+import dev.spyglass.storage.patterns.PatternState;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,11 +82,14 @@ final class LuceneReader implements TelemetryReader {
   private final boolean leadingWildcard;
   private final DocValuesReads docValues;
 
-  private final LiveTail tail;
+  private final dev.spyglass.storage.tail.LiveTail tail;
   private final PatternState patterns;
 
   LuceneReader(
-      PartitionSet partitions, boolean leadingWildcard, LiveTail tail, PatternState patterns) {
+      PartitionSet partitions,
+      boolean leadingWildcard,
+      dev.spyglass.storage.tail.LiveTail tail,
+      PatternState patterns) {
     this.partitions = partitions;
     this.leadingWildcard = leadingWildcard;
     this.tail = tail;

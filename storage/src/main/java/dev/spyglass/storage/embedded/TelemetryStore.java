@@ -7,6 +7,8 @@ import dev.spyglass.pipeline.TelemetryConsumer;
 import dev.spyglass.pipeline.component.Health;
 import dev.spyglass.storage.StorageComponent;
 import dev.spyglass.storage.TelemetryReader;
+import dev.spyglass.storage.patterns.PatternQueries;
+import dev.spyglass.storage.patterns.PatternState;
 import dev.spyglass.storage.wal.WriteAheadLog;
 import io.opentelemetry.api.metrics.Meter;
 import java.io.Closeable;
@@ -42,7 +44,7 @@ public final class TelemetryStore implements StorageComponent, Closeable {
   private final WriteAheadLog wal;
   private final Indexer indexer;
   private final LuceneReader reader;
-  private final LiveTail tail;
+  private final dev.spyglass.storage.tail.LiveTail tail;
   private final PatternState patterns;
   private final AtomicLong pendingBytes = new AtomicLong();
   private final ScheduledExecutorService maintenance;
@@ -103,8 +105,8 @@ public final class TelemetryStore implements StorageComponent, Closeable {
     replay(checkpoint);
     // Its own mapper: what a tail maps must not count twice in the attributes-left-out counter.
     this.tail =
-        new LiveTail(
-            new RecordMapper(
+        new dev.spyglass.storage.tail.LiveTail(
+            new dev.spyglass.storage.RecordFields(
                 new dev.spyglass.storage.RecordFields.Limits(
                     limits.maxAttributes(),
                     limits.maxValueLength(),

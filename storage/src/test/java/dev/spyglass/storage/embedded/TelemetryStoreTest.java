@@ -14,6 +14,7 @@ import dev.spyglass.storage.Otlp;
 import dev.spyglass.storage.SearchRequest;
 import dev.spyglass.storage.SearchResult;
 import dev.spyglass.storage.StoredRecord;
+import dev.spyglass.storage.patterns.PatternState;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.logs.v1.LogRecord;

@@ -1,4 +1,4 @@
-package dev.spyglass.storage.embedded;
+package dev.spyglass.storage.tail;
 
 import com.google.protobuf.Message;
 import dev.spyglass.pipeline.Logs;
@@ -8,11 +8,13 @@ import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.Telemetry;
 import dev.spyglass.pipeline.Traces;
 import dev.spyglass.storage.Cursor;
+import dev.spyglass.storage.RecordFields;
 import dev.spyglass.storage.StoredRecord;
 import dev.spyglass.storage.StoredRecords;
 import dev.spyglass.storage.TailListener;
 import dev.spyglass.storage.TailRequest;
 import dev.spyglass.storage.TailSubscription;
+import dev.spyglass.storage.query.QuerySyntax;
 import dev.spyglass.storage.wal.WalRecord;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -29,32 +31,31 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.index.IndexOptions;
-import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.memory.MemoryIndex;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.slf4j.Logger;
 
 /**
- * Live tails (docs/adr/0015): acknowledged requests are matched, on a thread of their own, against
- * each subscriber's query in a one-document {@link MemoryIndex} built from the very document the
- * indexer writes — so a tail matches exactly what a search would, without waiting for a refresh.
- * The write-ahead log's acknowledging thread only queues the batch; a full queue (the tail is
- * behind) drops the batch and tells the subscribers how many of their signal's records it skipped.
+ * Live tails (docs/adr/0015), for every store that acknowledges from a write-ahead log:
+ * acknowledged requests are matched, on a thread of their own, against each subscriber's query in a
+ * one-document {@link MemoryIndex} holding the fields {@link RecordFields} gives every store,
+ * analysed as the query language analyses them — so a tail matches exactly what a search would,
+ * without waiting for a refresh. The write-ahead log's acknowledging thread only queues the batch;
+ * a full queue (the tail is behind) drops the batch and tells the subscribers how many of their
+ * signal's records it skipped.
  */
-final class LiveTail implements Closeable {
+public final class LiveTail implements Closeable {
   /** Acknowledged request bytes the tail may hold before it skips batches. */
   static final long MAX_QUEUED_BYTES = 32L << 20;
 
   private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
 
-  private final RecordMapper mapper;
+  private final RecordFields fields;
   private final java.util.function.Function<String, Query> parse;
   private final java.util.function.Function<String, dev.spyglass.storage.LogPattern> patterns;
   private final Logger log;
-  private final Analyzer analyzer = Partition.analyzer();
+  private final Analyzer analyzer = QuerySyntax.analyzer();
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
   private final BlockingQueue<List<WalRecord>> queue = new ArrayBlockingQueue<>(4096);
   private final AtomicLong queuedBytes = new AtomicLong();
@@ -63,17 +64,17 @@ final class LiveTail implements Closeable {
   private volatile boolean closed;
 
   /**
-   * @param mapper maps records as the indexer does (its pattern ids: each record's pattern now)
+   * @param fields maps records as the store does (its pattern ids: each record's pattern now)
    * @param parse parses a query as searches do
    * @param patterns the pattern of a pattern id, as hits carry it
    */
-  LiveTail(
-      RecordMapper mapper,
+  public LiveTail(
+      RecordFields fields,
       java.util.function.Function<String, Query> parse,
       java.util.function.Function<String, dev.spyglass.storage.LogPattern> patterns,
       Logger log,
       Meter meter) {
-    this.mapper = mapper;
+    this.fields = fields;
     this.parse = parse;
     this.patterns = patterns;
     this.log = log;
@@ -95,7 +96,7 @@ final class LiveTail implements Closeable {
   }
 
   /** Subscribes; the query is parsed here, so a bad one fails the call. */
-  TailSubscription subscribe(TailRequest request, TailListener listener) {
+  public TailSubscription subscribe(TailRequest request, TailListener listener) {
     Subscriber subscriber =
         new Subscriber(request.signal(), parse.apply(request.query()), listener);
     if (closed) {
@@ -107,7 +108,7 @@ final class LiveTail implements Closeable {
   }
 
   /** The write-ahead log's durable batch, in acknowledgement order: queued, never matched here. */
-  void acknowledged(List<WalRecord> batch) {
+  public void acknowledged(List<WalRecord> batch) {
     if (subscribers.isEmpty() || closed) {
       return;
     }
@@ -148,15 +149,17 @@ final class LiveTail implements Closeable {
       if (interested.isEmpty()) {
         continue;
       }
-      List<MappedDocument> documents;
+      List<Matchable> documents;
       try {
-        documents = mapper.map(record);
+        documents =
+            fields.map(
+                record.signal(), request(record), record.receivedAtNanos(), Matchable.DOCUMENTS);
       } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-        continue; // the indexer reports it
+        continue; // the store reports it
       }
       for (int position = 0; position < documents.size(); position++) {
-        MappedDocument document = documents.get(position);
-        IndexSearcher searcher = index(document.document()).createSearcher();
+        Matchable document = documents.get(position);
+        IndexSearcher searcher = document.index.createSearcher();
         StoredRecord stored = null;
         for (Subscriber subscriber : interested) {
           if (!matches(searcher, subscriber.query)) {
@@ -166,11 +169,11 @@ final class LiveTail implements Closeable {
             stored =
                 StoredRecords.decode(
                     record.signal(),
-                    document.document().getBinaryValue(DocumentBuilder.SOURCE).bytes,
-                    new Cursor(document.timestampNanos(), record.lsn(), position));
-            String patternId = document.document().get(DocumentBuilder.PATTERN_ID);
-            if (patternId != null && stored instanceof dev.spyglass.storage.StoredLog storedLog) {
-              stored = storedLog.withPattern(patterns.apply(patternId));
+                    document.source,
+                    new Cursor(document.timestampNanos, record.lsn(), position));
+            if (document.patternId != null
+                && stored instanceof dev.spyglass.storage.StoredLog storedLog) {
+              stored = storedLog.withPattern(patterns.apply(document.patternId));
             }
           }
           subscriber.matched.add(stored);
@@ -185,21 +188,6 @@ final class LiveTail implements Closeable {
         subscriber.listener.records(matched);
       }
     }
-  }
-
-  /**
-   * One document's indexed fields (terms and points) in a fresh memory index; doc-values-only and
-   * stored fields are left out, as no query reads them.
-   */
-  private MemoryIndex index(Document document) {
-    MemoryIndex index = new MemoryIndex();
-    for (IndexableField field : document.getFields()) {
-      if (field.fieldType().indexOptions() != IndexOptions.NONE
-          || field.fieldType().pointDimensionCount() > 0) {
-        index.addField(field, analyzer);
-      }
-    }
-    return index;
   }
 
   private static boolean matches(IndexSearcher searcher, Query query) {
@@ -234,14 +222,7 @@ final class LiveTail implements Closeable {
   /** The log records, spans or points of an acknowledged request; 1 if it does not decode. */
   private static int items(WalRecord record) {
     try {
-      Message request =
-          record.decoded().isPresent()
-              ? record.decoded().get()
-              : switch (record.signal()) {
-                case LOGS -> ExportLogsServiceRequest.parseFrom(record.request());
-                case TRACES -> ExportTraceServiceRequest.parseFrom(record.request());
-                case METRICS -> ExportMetricsServiceRequest.parseFrom(record.request());
-              };
+      Message request = request(record);
       Telemetry telemetry =
           switch (request) {
             case ExportLogsServiceRequest logs -> Logs.of(logs, RequestContext.EMPTY);
@@ -253,6 +234,18 @@ final class LiveTail implements Closeable {
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       return 1;
     }
+  }
+
+  private static Message request(WalRecord record)
+      throws com.google.protobuf.InvalidProtocolBufferException {
+    if (record.decoded().isPresent()) {
+      return record.decoded().get();
+    }
+    return switch (record.signal()) {
+      case LOGS -> ExportLogsServiceRequest.parseFrom(record.request());
+      case TRACES -> ExportTraceServiceRequest.parseFrom(record.request());
+      case METRICS -> ExportMetricsServiceRequest.parseFrom(record.request());
+    };
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.spyglass.storage.embedded;
+package dev.spyglass.storage.patterns;
 
 import dev.spyglass.patterns.Patterns;
 import dev.spyglass.storage.LogPattern;
@@ -19,14 +19,14 @@ import java.util.Optional;
 import org.slf4j.Logger;
 
 /**
- * The store's log patterns (docs/adr/0016): mined by the indexer, in write-ahead log order, as it
- * maps each log record — live and on replay — and saved as {@code patterns} with every checkpoint,
- * so that after a restart or a crash the saved state plus the replayed log give the same patterns
- * the store had. Mining an already-mined record again (a replay over a checkpoint that was not
- * written) changes no pattern, only counts.
+ * A store's log patterns (docs/adr/0016): mined in write-ahead log order as the store maps each log
+ * record — live and on replay — and saved as {@code patterns} with every checkpoint (the embedded
+ * store) or shipped position (OpenSearch), so that after a restart or a crash the saved state plus
+ * the replayed log give the same patterns the store had. Mining an already-mined record again (a
+ * replay over a checkpoint that was not written) changes no pattern, only counts.
  */
-final class PatternState {
-  static final String FILE = "patterns";
+public final class PatternState {
+  public static final String FILE = "patterns";
   private static final int MAGIC = 0x5350_5054; // "SPPT"
 
   private final Path root;
@@ -38,7 +38,7 @@ final class PatternState {
   }
 
   /** The state saved in {@code root}, or a fresh one; an unreadable file is set aside. */
-  static PatternState open(Path root, int maxPerService, Logger log) throws IOException {
+  public static PatternState open(Path root, int maxPerService, Logger log) throws IOException {
     Path file = root.resolve(FILE);
     if (Files.exists(file)) {
       try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
@@ -62,7 +62,7 @@ final class PatternState {
   }
 
   /** The pattern id of a log message of {@code service}: mines it (indexer thread only). */
-  String mine(String service, String message, long timestampNanos) {
+  public String mine(String service, String message, long timestampNanos) {
     return patterns.assign(service, message, timestampNanos).id();
   }
 
@@ -70,15 +70,16 @@ final class PatternState {
    * The pattern a message is part of now, without mining it (the live tail's thread): its own id,
    * which a tail's expanded {@code pattern.id} query names whatever id the subscriber gave.
    */
-  String peek(String service, String message, long timestampNanos) {
+  public String peek(String service, String message, long timestampNanos) {
     return patterns.peek(service, message).map(Patterns.Match::patternId).orElse("");
   }
 
-  Optional<LogPattern> resolve(String id) {
+  /** The pattern {@code id} is part of now; empty for an id never given. */
+  public Optional<LogPattern> resolve(String id) {
     return patterns.resolve(id).map(PatternState::pattern);
   }
 
-  static LogPattern pattern(Patterns.Pattern p) {
+  public static LogPattern pattern(Patterns.Pattern p) {
     return new LogPattern(p.id(), p.service(), p.template(), p.ids(), p.firstSeenNanos());
   }
 
@@ -86,12 +87,12 @@ final class PatternState {
    * Saves the state as of WAL position {@code lsn} (on the indexer thread, before the checkpoint
    * moves there): temp file, fsync, atomic rename, fsync the directory.
    */
-  void save(long lsn) throws IOException {
+  public void save(long lsn) throws IOException {
     save(root, lsn);
   }
 
   /** As {@link #save(long)}, into another directory (a snapshot). */
-  void save(Path directory, long lsn) throws IOException {
+  public void save(Path directory, long lsn) throws IOException {
     Path temp = directory.resolve(FILE + ".tmp");
     try (FileChannel channel =
             FileChannel.open(

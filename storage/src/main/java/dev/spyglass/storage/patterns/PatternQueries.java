@@ -1,4 +1,4 @@
-package dev.spyglass.storage.embedded;
+package dev.spyglass.storage.patterns;
 
 import dev.spyglass.storage.LogPattern;
 import java.util.ArrayList;
@@ -18,21 +18,23 @@ import org.apache.lucene.util.BytesRef;
  * Rewrites {@code pattern.id:X} into the ids given at ingest that are part of X's pattern now: the
  * index holds each record's id as it was given, and patterns merge later.
  */
-final class PatternQueries {
+public final class PatternQueries {
+  private static final String PATTERN_ID = "pattern.id";
+
   private PatternQueries() {}
 
   /**
    * {@code query} as every read of the store parses it — searches, aggregations and live tails:
    * Lucene syntax, each {@code pattern.id:X} standing for every id now part of X's pattern.
    */
-  static Query parse(String query, boolean leadingWildcard, PatternState patterns) {
+  public static Query parse(String query, boolean leadingWildcard, PatternState patterns) {
     Query parsed = dev.spyglass.storage.query.QuerySyntax.parse(query, leadingWildcard);
     return patterns == null ? parsed : expand(parsed, patterns::resolve);
   }
 
-  static Query expand(Query query, Function<String, Optional<LogPattern>> patterns) {
+  public static Query expand(Query query, Function<String, Optional<LogPattern>> patterns) {
     return switch (query) {
-      case TermQuery term when term.getTerm().field().equals(DocumentBuilder.PATTERN_ID) -> {
+      case TermQuery term when term.getTerm().field().equals(PATTERN_ID) -> {
         Optional<LogPattern> pattern = patterns.apply(term.getTerm().text());
         if (pattern.isEmpty()
             || pattern.get().ids().size() <= 1
@@ -43,7 +45,7 @@ final class PatternQueries {
         for (String id : pattern.get().ids()) {
           ids.add(new BytesRef(id));
         }
-        yield new TermInSetQuery(DocumentBuilder.PATTERN_ID, ids);
+        yield new TermInSetQuery(PATTERN_ID, ids);
       }
       case BooleanQuery bool -> {
         BooleanQuery.Builder rebuilt =
