@@ -21,6 +21,7 @@ import dev.spyglass.server.api.ApiExtensionFactory;
 import dev.spyglass.server.debug.DebugExporterFactory;
 import dev.spyglass.server.telemetry.SelfTelemetry;
 import dev.spyglass.storage.embedded.SpyglassExporterFactory;
+import dev.spyglass.storage.opensearch.OpenSearchExporterFactory;
 import java.util.Optional;
 
 /** The one place that lists every component type Spyglass ships. */
@@ -49,6 +50,7 @@ public final class ComponentRegistry {
         .receiver(new RedisReceiverFactory())
         .exporter(new DebugExporterFactory())
         .exporter(new SpyglassExporterFactory())
+        .exporter(new OpenSearchExporterFactory())
         .exporter(new OtlpExporterFactory())
         .exporter(new OtlpHttpExporterFactory())
         .processor(new MemoryLimiterFactory())

@@ -25,14 +25,34 @@ class ModuleBoundariesTest {
   }
 
   @Test
-  void lucene_isUsedByTheEmbeddedStoreAlone() {
+  void lucene_isUsedInsideTheStoresAlone() {
+    // The embedded store's engine; the query language's parser, tails and pattern queries that
+    // every store shares; OpenSearch's translation of the parsed query (docs/adr/0018).
     noClasses()
         .that()
-        .resideOutsideOfPackages("dev.spyglass.storage.embedded..", "dev.spyglass.bench..")
+        .resideOutsideOfPackages(
+            "dev.spyglass.storage.embedded..",
+            "dev.spyglass.storage.query..",
+            "dev.spyglass.storage.tail..",
+            "dev.spyglass.storage.patterns..",
+            "dev.spyglass.storage.opensearch..",
+            "dev.spyglass.bench..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.apache.lucene..")
         .because("the query side sees the storage contract only (docs/adr/0012)")
+        .check(classes);
+  }
+
+  @Test
+  void theOpenSearchClient_isUsedByItsStoreAlone() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.spyglass.storage.opensearch..", "dev.spyglass.bench..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.opensearch..")
+        .because("a store's engine stays inside its module (DESIGN §1)")
         .check(classes);
   }
 
@@ -43,7 +63,7 @@ class ModuleBoundariesTest {
         .resideInAPackage("dev.spyglass.query..")
         .should()
         .dependOnClassesThat()
-        .resideInAPackage("dev.spyglass.storage.embedded..")
+        .resideInAnyPackage("dev.spyglass.storage.embedded..", "dev.spyglass.storage.opensearch..")
         .because("a second backend must be a new module, not a change to the API")
         .check(classes);
   }
