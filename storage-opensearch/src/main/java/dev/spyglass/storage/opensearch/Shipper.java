@@ -179,7 +179,7 @@ final class Shipper implements AutoCloseable {
           Thread.currentThread().interrupt();
           return;
         }
-        backoff = Math.min(10_000, backoff * 2);
+        backoff = Math.min(5_000, backoff * 2);
       }
     }
   }
@@ -208,7 +208,7 @@ final class Shipper implements AutoCloseable {
       }
       failures.add(1);
       Thread.sleep(backoff);
-      backoff = Math.min(10_000, backoff * 2);
+      backoff = Math.min(5_000, backoff * 2);
       pending = retry;
     }
   }

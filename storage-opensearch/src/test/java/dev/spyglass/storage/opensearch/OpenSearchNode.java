@@ -30,12 +30,22 @@ public final class OpenSearchNode implements AutoCloseable {
   public final int httpPort;
   public final int transportPort;
   private final Path home;
-  private final Process process;
+  private final ProcessBuilder builder;
+  private final boolean singleNode;
+  private volatile Process process;
 
-  private OpenSearchNode(int httpPort, int transportPort, Path home, Process process) {
+  private OpenSearchNode(
+      int httpPort,
+      int transportPort,
+      Path home,
+      ProcessBuilder builder,
+      boolean singleNode,
+      Process process) {
     this.httpPort = httpPort;
     this.transportPort = transportPort;
     this.home = home;
+    this.builder = builder;
+    this.singleNode = singleNode;
     this.process = process;
   }
 
@@ -104,9 +114,10 @@ public final class OpenSearchNode implements AutoCloseable {
     builder.environment().put("HOME", home.toString());
     builder.environment().remove("JAVA_HOME");
     builder.environment().remove("JAVA_TOOL_OPTIONS");
-    Process process = builder.start();
-    OpenSearchNode node = new OpenSearchNode(http, transport, home, process);
-    if (seeds.isEmpty() && managers == 1) {
+    boolean single = seeds.isEmpty() && managers == 1;
+    OpenSearchNode node =
+        new OpenSearchNode(http, transport, home, builder, single, builder.start());
+    if (single) {
       node.awaitHealth("yellow", Duration.ofSeconds(120));
     }
     return node;
@@ -146,6 +157,28 @@ public final class OpenSearchNode implements AutoCloseable {
       return Files.readString(home.resolve("logs/console.log"));
     } catch (IOException e) {
       return e.toString();
+    }
+  }
+
+  /** Stops the node, keeping its data, as an outage would; {@link #restart} brings it back. */
+  public void stop() throws InterruptedException {
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      kill();
+    }
+  }
+
+  /** Starts the stopped (or killed) node again, with its data, on the same ports. */
+  public void restart() throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException("the node is running");
+    }
+    builder.redirectOutput(
+        ProcessBuilder.Redirect.appendTo(home.resolve("logs/console.log").toFile()));
+    process = builder.start();
+    if (singleNode) {
+      awaitHealth("yellow", Duration.ofSeconds(120));
     }
   }
 
