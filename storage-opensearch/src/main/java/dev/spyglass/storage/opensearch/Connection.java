@@ -51,9 +51,14 @@ final class Connection implements Closeable {
 
   Connection(OpenSearchConfig.Http http) {
     URI endpoint = URI.create(http.endpoint());
-    HttpHost host = new HttpHost(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort());
+    // Every node given: the client fails over between them when one does not answer.
+    HttpHost[] hosts =
+        http.all().stream()
+            .map(URI::create)
+            .map(uri -> new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort()))
+            .toArray(HttpHost[]::new);
     ApacheHttpClient5TransportBuilder builder =
-        ApacheHttpClient5TransportBuilder.builder(host).setMapper(new JacksonJsonpMapper(JSON));
+        ApacheHttpClient5TransportBuilder.builder(hosts).setMapper(new JacksonJsonpMapper(JSON));
     if (endpoint.getPath() != null
         && !endpoint.getPath().isBlank()
         && !endpoint.getPath().equals("/")) {

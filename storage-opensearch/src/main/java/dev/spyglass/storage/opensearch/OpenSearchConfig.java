@@ -40,14 +40,36 @@ public record OpenSearchConfig(
    * The cluster's HTTP endpoint.
    *
    * @param endpoint {@code http(s)://host:port}, default {@code http://127.0.0.1:9200}
+   * @param endpoints more nodes of the same cluster, tried when one does not answer; none by
+   *     default
    * @param username basic auth; empty for none
    * @param password basic auth
    * @param bearerToken sent as {@code Authorization: Bearer}; empty for none
    * @param timeout per request; default 30s
    */
   public record Http(
-      String endpoint, String username, String password, String bearerToken, Duration timeout) {
+      String endpoint,
+      java.util.List<String> endpoints,
+      String username,
+      String password,
+      String bearerToken,
+      Duration timeout) {
+    /** One endpoint. */
+    public Http(
+        String endpoint, String username, String password, String bearerToken, Duration timeout) {
+      this(endpoint, java.util.List.of(), username, password, bearerToken, timeout);
+    }
+
+    /** Every endpoint, {@code endpoint} first. */
+    public java.util.List<String> all() {
+      java.util.List<String> all = new java.util.ArrayList<>();
+      all.add(endpoint);
+      all.addAll(endpoints);
+      return all;
+    }
+
     public Http {
+      endpoints = endpoints == null ? java.util.List.of() : java.util.List.copyOf(endpoints);
       username = username == null ? "" : username;
       password = password == null ? "" : password;
       bearerToken = bearerToken == null ? "" : bearerToken;
@@ -61,6 +83,21 @@ public record OpenSearchConfig(
    * @param maxMib request size at most, MiB; default 8
    */
   public record Bulk(int maxDocuments, int maxMib) {}
+
+  private static void endpoint(String key, String text) {
+    URI endpoint;
+    try {
+      endpoint = new URI(text);
+    } catch (java.net.URISyntaxException | NullPointerException e) {
+      throw new InvalidConfigException(key, "not a URL: " + text);
+    }
+    if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme())
+        || endpoint.getHost() == null
+        || endpoint.getPort() < 0) {
+      throw new InvalidConfigException(
+          key, "expected http(s)://host:port, e.g. http://127.0.0.1:9200");
+    }
+  }
 
   /** The defaults. */
   public static OpenSearchConfig defaults() {
@@ -79,17 +116,9 @@ public record OpenSearchConfig(
 
   @Override
   public void validate() {
-    URI endpoint;
-    try {
-      endpoint = new URI(http.endpoint());
-    } catch (java.net.URISyntaxException | NullPointerException e) {
-      throw new InvalidConfigException("http.endpoint", "not a URL: " + http.endpoint());
-    }
-    if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme())
-        || endpoint.getHost() == null
-        || endpoint.getPort() < 0) {
-      throw new InvalidConfigException(
-          "http.endpoint", "expected http(s)://host:port, e.g. http://127.0.0.1:9200");
+    endpoint("http.endpoint", http.endpoint());
+    for (int i = 0; i < http.endpoints().size(); i++) {
+      endpoint("http.endpoints." + i, http.endpoints().get(i));
     }
     if (!http.bearerToken().isEmpty() && !http.username().isEmpty()) {
       throw new InvalidConfigException("http", "set username/password or bearer_token, not both");

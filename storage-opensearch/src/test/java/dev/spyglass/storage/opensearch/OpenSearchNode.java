@@ -63,7 +63,8 @@ public final class OpenSearchNode implements AutoCloseable {
     return start(cluster, name, seeds, managers, freePort(), freePort());
   }
 
-  static OpenSearchNode start(
+  /** As {@link #start(String, String, List, int)}, on the given ports. */
+  public static OpenSearchNode start(
       String cluster, String name, List<Integer> seeds, int managers, int http, int transport)
       throws Exception {
     Path dist = Path.of(System.getProperty("opensearch.home", "target/opensearch-dist/opensearch"));
@@ -221,7 +222,7 @@ public final class OpenSearchNode implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
