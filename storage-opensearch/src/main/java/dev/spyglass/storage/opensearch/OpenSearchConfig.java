@@ -21,7 +21,8 @@ import java.time.Duration;
  * @param refreshInterval how soon written documents are searchable; default 1s
  * @param bulk how documents are batched into {@code _bulk} requests
  * @param maxUnshippedMib acknowledged bytes not yet confirmed by OpenSearch past which new requests
- *     are refused as retryable (503 / UNAVAILABLE) until the cluster catches up; default 1024
+ *     are refused as retryable (503 / UNAVAILABLE) until the cluster catches up; default 256. The
+ *     unshipped requests are also held in memory for shipping, so this bounds heap use too
  */
 public record OpenSearchConfig(
     Http http,
@@ -111,7 +112,7 @@ public record OpenSearchConfig(
         1,
         Duration.ofSeconds(1),
         new Bulk(5000, 8),
-        1024);
+        256);
   }
 
   @Override
