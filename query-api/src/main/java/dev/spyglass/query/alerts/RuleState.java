@@ -42,6 +42,11 @@ final class RuleState {
       double evaluationSeconds,
       List<Alert> alerts) {}
 
+  /** True when the last evaluation failed. */
+  synchronized boolean failing() {
+    return health.equals("err");
+  }
+
   synchronized Snapshot snapshot() {
     List<Alert> copies = new ArrayList<>();
     for (Alert alert : alerts.values()) {

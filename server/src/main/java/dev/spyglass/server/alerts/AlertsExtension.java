@@ -99,9 +99,7 @@ public final class AlertsExtension implements Extension {
   }
 
   private Optional<StorageComponent> storage(Host host) {
-    return host.exporters().get(config.storageId()) instanceof StorageProvider provider
-        ? provider.storage()
-        : Optional.empty();
+    return StorageProvider.of(host, config.storageId());
   }
 
   /** The running rules; empty before start. */

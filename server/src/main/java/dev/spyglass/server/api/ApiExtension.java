@@ -108,9 +108,7 @@ final class ApiExtension implements Extension {
 
   /** The configured store, once its exporter has opened it. */
   static Optional<StorageComponent> storage(Host host, ComponentId id) {
-    return host.exporters().get(id) instanceof StorageProvider provider
-        ? provider.storage()
-        : Optional.empty();
+    return StorageProvider.of(host, id);
   }
 
   /** The port the API listens on (useful when configured with port 0). */

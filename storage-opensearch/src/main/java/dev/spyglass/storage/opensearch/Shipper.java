@@ -11,9 +11,6 @@ import dev.spyglass.storage.wal.WriteAheadLog;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -274,7 +271,7 @@ final class Shipper implements AutoCloseable {
   }
 
   private Mapped map(WalRecord record) throws InvalidProtocolBufferException {
-    Message request = record.decoded().isPresent() ? record.decoded().get() : decode(record);
+    Message request = record.message();
     List<Item> items =
         fields.map(
             record.signal(),
@@ -314,14 +311,6 @@ final class Shipper implements AutoCloseable {
    */
   private long sequence(long lsn) {
     return ((long) (instance.hashCode() & 0x7fff) << 47) | (lsn & ((1L << 47) - 1));
-  }
-
-  private static Message decode(WalRecord record) throws InvalidProtocolBufferException {
-    return switch (record.signal()) {
-      case LOGS -> ExportLogsServiceRequest.parseFrom(record.request());
-      case TRACES -> ExportTraceServiceRequest.parseFrom(record.request());
-      case METRICS -> ExportMetricsServiceRequest.parseFrom(record.request());
-    };
   }
 
   /** Stops shipping; what is not confirmed stays in the WAL for the next start. */

@@ -5,9 +5,6 @@ import com.google.protobuf.Message;
 import dev.spyglass.storage.FieldSink;
 import dev.spyglass.storage.RecordFields;
 import dev.spyglass.storage.wal.WalRecord;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.util.List;
 
 /**
@@ -27,7 +24,7 @@ final class RecordMapper {
 
   List<MappedDocument> map(WalRecord record) throws InvalidProtocolBufferException {
     // A live append still holds the request as it arrived: no need to decode its bytes again.
-    Message request = record.decoded().isPresent() ? record.decoded().get() : decode(record);
+    Message request = record.message();
     return fields.map(
         record.signal(),
         request,
@@ -43,13 +40,5 @@ final class RecordMapper {
             return new MappedDocument(timestampNanos, ((DocumentBuilder) doc).build());
           }
         });
-  }
-
-  private static Message decode(WalRecord record) throws InvalidProtocolBufferException {
-    return switch (record.signal()) {
-      case LOGS -> ExportLogsServiceRequest.parseFrom(record.request());
-      case TRACES -> ExportTraceServiceRequest.parseFrom(record.request());
-      case METRICS -> ExportMetricsServiceRequest.parseFrom(record.request());
-    };
   }
 }

@@ -153,7 +153,7 @@ public final class LiveTail implements Closeable {
       try {
         documents =
             fields.map(
-                record.signal(), request(record), record.receivedAtNanos(), Matchable.DOCUMENTS);
+                record.signal(), record.message(), record.receivedAtNanos(), Matchable.DOCUMENTS);
       } catch (com.google.protobuf.InvalidProtocolBufferException e) {
         continue; // the store reports it
       }
@@ -222,7 +222,7 @@ public final class LiveTail implements Closeable {
   /** The log records, spans or points of an acknowledged request; 1 if it does not decode. */
   private static int items(WalRecord record) {
     try {
-      Message request = request(record);
+      Message request = record.message();
       Telemetry telemetry =
           switch (request) {
             case ExportLogsServiceRequest logs -> Logs.of(logs, RequestContext.EMPTY);
@@ -234,18 +234,6 @@ public final class LiveTail implements Closeable {
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       return 1;
     }
-  }
-
-  private static Message request(WalRecord record)
-      throws com.google.protobuf.InvalidProtocolBufferException {
-    if (record.decoded().isPresent()) {
-      return record.decoded().get();
-    }
-    return switch (record.signal()) {
-      case LOGS -> ExportLogsServiceRequest.parseFrom(record.request());
-      case TRACES -> ExportTraceServiceRequest.parseFrom(record.request());
-      case METRICS -> ExportMetricsServiceRequest.parseFrom(record.request());
-    };
   }
 
   @Override

@@ -28,4 +28,24 @@ public record WalRecord(
   public WalRecord(long lsn, long end, Signal signal, long receivedAtNanos, byte[] request) {
     this(lsn, end, signal, receivedAtNanos, request, Optional.empty());
   }
+
+  /**
+   * The request as a message: the one in memory for a live append, else its bytes decoded.
+   *
+   * @throws com.google.protobuf.InvalidProtocolBufferException if the bytes are not a request
+   */
+  public Message message() throws com.google.protobuf.InvalidProtocolBufferException {
+    if (decoded.isPresent()) {
+      return decoded.get();
+    }
+    return switch (signal) {
+      case LOGS ->
+          io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.parseFrom(request);
+      case TRACES ->
+          io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.parseFrom(request);
+      case METRICS ->
+          io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.parseFrom(
+              request);
+    };
+  }
 }
