@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    subcommands = {Main.Load.class, Main.PatternsBench.class},
+    subcommands = {Main.Load.class, Main.PatternsBench.class, Main.OpenSearchBench.class},
     description = {
       "End-to-end ingest (logs, spans) against a raw-Lucene baseline, query latency, JMH.",
       "The last line printed is one JSON object with the headline figures."
@@ -319,6 +319,72 @@ public final class Main implements Callable<Integer> {
           printJmh(result, System.out);
         }
       }
+      return 0;
+    }
+  }
+
+  /** {@code bench opensearch}: Spyglass in front of OpenSearch against direct {@code _bulk}. */
+  @Command(
+      name = "opensearch",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Log records through Spyglass into one OpenSearch node against the same documents",
+        "bulk-loaded directly: records per CPU-second of all processes, bytes per record, query",
+        "latency through Spyglass's API and directly."
+      })
+  static final class OpenSearchBench implements Callable<Integer> {
+    @CommandLine.ParentCommand Main parent;
+
+    @Option(names = "--records", description = "Log records measured (default 1,000,000).")
+    Long records;
+
+    @Option(
+        names = "--warmup-records",
+        description = "Records each side sends first, unmeasured (default 200,000).")
+    Long warmup;
+
+    @Option(names = "--heap", defaultValue = "2g", description = "OpenSearch's heap.")
+    String heap;
+
+    @Override
+    public Integer call() throws Exception {
+      Path loghub =
+          parent.loghub != null
+              ? parent.loghub
+              : parent.home.resolve("../shared/data/loghub").normalize();
+      Path work = parent.work != null ? parent.work : parent.home.resolve("bench/target/work");
+      deleteRecursively(work);
+      Files.createDirectories(work);
+      long measured = records != null ? records : parent.quick ? 100_000 : 1_000_000;
+      OpenSearchBenchmark.Report report =
+          OpenSearchBenchmark.run(
+              new OpenSearchBenchmark.Options(
+                  measured,
+                  warmup != null ? warmup : parent.quick ? 50_000 : 200_000,
+                  parent.queryIterations != null ? parent.queryIterations : parent.quick ? 20 : 100,
+                  heap,
+                  parent.home,
+                  work,
+                  LoghubCorpus.read(loghub)),
+              System.out);
+      report.print(System.out);
+      ObjectNode json = new ObjectMapper().createObjectNode();
+      json.put("opensearch_records", report.spyglass().records());
+      json.put("opensearch_spyglass_per_cpu_s", round(report.spyglass().recordsPerCpuSecond()));
+      json.put("opensearch_direct_per_cpu_s", round(report.direct().recordsPerCpuSecond()));
+      json.put("opensearch_cpu_ratio", round2(report.ratio()));
+      json.put("opensearch_spyglass_bytes_per_record", round2(report.spyglass().bytesPerRecord()));
+      json.put("opensearch_direct_bytes_per_record", round2(report.direct().bytesPerRecord()));
+      for (OpenSearchBenchmark.Query query : report.queries()) {
+        String key =
+            "opensearch_"
+                + query.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_")
+                + "_p95_ms";
+        json.put(key.replace("__", "_"), round2(query.spyglassMillis(95)));
+        json.put(key.replace("_p95_ms", "_direct_p95_ms"), round2(query.directMillis(95)));
+      }
+      System.out.println();
+      System.out.println(json);
       return 0;
     }
   }

@@ -27,7 +27,7 @@ import org.HdrHistogram.Histogram;
  * through the HTTP API a user calls, with 1 and 8 concurrent clients.
  */
 final class QueryBenchmark {
-  private static final String[] TERMS = {
+  static final String[] TERMS = {
     "error",
     "failed",
     "block",
@@ -41,7 +41,7 @@ final class QueryBenchmark {
     "authentication",
     "interrupt"
   };
-  private static final String[] PHRASES = {
+  static final String[] PHRASES = {
     "Invalid user",
     "authentication failure",
     "Receiving block",

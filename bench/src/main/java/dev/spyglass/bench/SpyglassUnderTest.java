@@ -56,6 +56,32 @@ final class SpyglassUnderTest implements AutoCloseable {
   static SpyglassUnderTest start(
       Path home, Path data, String heap, Path jfr, Path log, String storeSettings)
       throws IOException, InterruptedException {
+    return start(
+        home,
+        data,
+        heap,
+        jfr,
+        log,
+        "spyglass",
+        "spyglass: { path: %s%s }".formatted(data, storeSettings),
+        "");
+  }
+
+  /**
+   * As above, with exporter {@code exporterName} configured by the one-line {@code exporter} (
+   * {@code opensearch: { http: { endpoint: ... } }}) in every pipeline, and {@code apiSettings} (
+   * {@code , storage: opensearch}) for the API extension.
+   */
+  static SpyglassUnderTest start(
+      Path home,
+      Path data,
+      String heap,
+      Path jfr,
+      Path log,
+      String exporterName,
+      String exporter,
+      String apiSettings)
+      throws IOException, InterruptedException {
     Path jar = home.resolve("server/target/spyglass-server.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build first (./spyglass build)");
@@ -74,17 +100,18 @@ final class SpyglassUnderTest implements AutoCloseable {
               grpc: { endpoint: 127.0.0.1:%d }
               http: { endpoint: 127.0.0.1:%d }
         exporters:
-          spyglass: { path: %s%s }
+          %s
         extensions:
-          api: { endpoint: 127.0.0.1:%d }
+          api: { endpoint: 127.0.0.1:%d%s }
         service:
           extensions: [api]
           pipelines:
-            traces:  { receivers: [otlp], exporters: [spyglass] }
-            metrics: { receivers: [otlp], exporters: [spyglass] }
-            logs:    { receivers: [otlp], exporters: [spyglass] }
+            traces:  { receivers: [otlp], exporters: [%s] }
+            metrics: { receivers: [otlp], exporters: [%s] }
+            logs:    { receivers: [otlp], exporters: [%s] }
         """
-            .formatted(grpc, http, data, storeSettings, api));
+            .formatted(
+                grpc, http, exporter, api, apiSettings, exporterName, exporterName, exporterName));
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Xmx" + heap);
@@ -135,7 +162,12 @@ final class SpyglassUnderTest implements AutoCloseable {
 
   /** CPU seconds (user + system) the Spyglass process has used so far. */
   double cpuSeconds() throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+    return cpuSeconds(process.pid());
+  }
+
+  /** CPU seconds (user + system) process {@code pid} has used so far, from {@code /proc}. */
+  static double cpuSeconds(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // After the command: state(0) ... utime is field 14 of the whole line, index 11 here.
     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);

@@ -10,8 +10,10 @@ import java.net.URI;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.message.BasicHeader;
+import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
 import org.opensearch.client.json.jackson.JacksonJsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch.generic.Body;
@@ -75,6 +77,13 @@ final class Connection implements Closeable {
                       .getBytes(java.nio.charset.StandardCharsets.UTF_8));
       builder.setDefaultHeaders(
           new BasicHeader[] {new BasicHeader("Authorization", "Basic " + basic)});
+    }
+    if (http.all().stream().anyMatch(url -> url.startsWith("https:"))) {
+      TlsStrategy tls = TlsContext.of(http.tls()).strategy();
+      builder.setHttpClientConfigCallback(
+          client ->
+              client.setConnectionManager(
+                  PoolingAsyncClientConnectionManagerBuilder.create().setTlsStrategy(tls).build()));
     }
     builder.setRequestConfigCallback(
         config ->

@@ -23,6 +23,8 @@ import java.time.Duration;
  * @param maxUnshippedMib acknowledged bytes not yet confirmed by OpenSearch past which new requests
  *     are refused as retryable (503 / UNAVAILABLE) until the cluster catches up; default 256. The
  *     unshipped requests are also held in memory for shipping, so this bounds heap use too
+ * @param retention how long the daily indices are kept
+ * @param limits what of a record's attributes is indexed (the embedded store's {@code limits})
  */
 public record OpenSearchConfig(
     Http http,
@@ -34,8 +36,42 @@ public record OpenSearchConfig(
     int replicas,
     Duration refreshInterval,
     Bulk bulk,
-    long maxUnshippedMib)
+    long maxUnshippedMib,
+    Retention retention,
+    Limits limits)
     implements ComponentConfig {
+
+  /** Everything but retention and limits, which take their defaults. */
+  public OpenSearchConfig(
+      Http http,
+      String path,
+      String logsIndex,
+      String tracesIndex,
+      String metricsIndex,
+      int shards,
+      int replicas,
+      Duration refreshInterval,
+      Bulk bulk,
+      long maxUnshippedMib) {
+    this(
+        http,
+        path,
+        logsIndex,
+        tracesIndex,
+        metricsIndex,
+        shards,
+        replicas,
+        refreshInterval,
+        bulk,
+        maxUnshippedMib,
+        Retention.KEEP,
+        Limits.DEFAULT);
+  }
+
+  public OpenSearchConfig {
+    retention = retention == null ? Retention.KEEP : retention;
+    limits = limits == null ? Limits.DEFAULT : limits;
+  }
 
   /**
    * The cluster's HTTP endpoint.
@@ -47,6 +83,7 @@ public record OpenSearchConfig(
    * @param password basic auth
    * @param bearerToken sent as {@code Authorization: Bearer}; empty for none
    * @param timeout per request; default 30s
+   * @param tls how an {@code https} endpoint is trusted, and this client's certificate
    */
   public record Http(
       String endpoint,
@@ -54,11 +91,12 @@ public record OpenSearchConfig(
       String username,
       String password,
       String bearerToken,
-      Duration timeout) {
+      Duration timeout,
+      Tls tls) {
     /** One endpoint. */
     public Http(
         String endpoint, String username, String password, String bearerToken, Duration timeout) {
-      this(endpoint, java.util.List.of(), username, password, bearerToken, timeout);
+      this(endpoint, java.util.List.of(), username, password, bearerToken, timeout, Tls.DEFAULT);
     }
 
     /** Every endpoint, {@code endpoint} first. */
@@ -74,7 +112,60 @@ public record OpenSearchConfig(
       username = username == null ? "" : username;
       password = password == null ? "" : password;
       bearerToken = bearerToken == null ? "" : bearerToken;
+      tls = tls == null ? Tls.DEFAULT : tls;
     }
+  }
+
+  /**
+   * TLS of an {@code https} endpoint, named as the Collector's client {@code configtls}.
+   *
+   * @param caFile CAs that sign the cluster's certificate (PEM); default the JDK's trust store
+   * @param insecureSkipVerify accept any certificate and host name; default false (for tests only)
+   * @param certFile this client's certificate chain (PEM), for clusters that authenticate clients
+   *     by certificate
+   * @param keyFile this client's private key (PEM, PKCS#8 unencrypted)
+   */
+  public record Tls(String caFile, boolean insecureSkipVerify, String certFile, String keyFile) {
+    public static final Tls DEFAULT = new Tls("", false, "", "");
+
+    public Tls {
+      caFile = caFile == null ? "" : caFile;
+      certFile = certFile == null ? "" : certFile;
+      keyFile = keyFile == null ? "" : keyFile;
+    }
+
+    void validate() {
+      readable("http.tls.ca_file", caFile);
+      readable("http.tls.cert_file", certFile);
+      readable("http.tls.key_file", keyFile);
+      if (certFile.isEmpty() != keyFile.isEmpty()) {
+        throw new InvalidConfigException(
+            certFile.isEmpty() ? "http.tls.cert_file" : "http.tls.key_file",
+            "is required with http.tls." + (certFile.isEmpty() ? "key_file" : "cert_file"));
+      }
+    }
+
+    private static void readable(String key, String file) {
+      if (!file.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+        throw new InvalidConfigException(key, "cannot read file '" + file + "'");
+      }
+    }
+  }
+
+  /**
+   * @param maxAge daily indices whose day ended longer ago are deleted (by every instance that
+   *     ships to the cluster, hourly and at start); 0 keeps everything
+   */
+  public record Retention(Duration maxAge) {
+    public static final Retention KEEP = new Retention(Duration.ZERO);
+  }
+
+  /**
+   * @param maxIndexedAttributes attributes indexed per record (and per resource); default 128
+   * @param maxIndexedValueLength longer attribute values are stored, not indexed; default 4096
+   */
+  public record Limits(int maxIndexedAttributes, int maxIndexedValueLength) {
+    public static final Limits DEFAULT = new Limits(128, 4096);
   }
 
   /**
@@ -112,7 +203,9 @@ public record OpenSearchConfig(
         1,
         Duration.ofSeconds(1),
         new Bulk(5000, 8),
-        256);
+        256,
+        Retention.KEEP,
+        Limits.DEFAULT);
   }
 
   @Override
@@ -141,6 +234,17 @@ public record OpenSearchConfig(
     }
     if (maxUnshippedMib < 1) {
       throw new InvalidConfigException("max_unshipped_mib", "must be at least 1");
+    }
+    http.tls().validate();
+    if (retention.maxAge().isNegative()) {
+      throw new InvalidConfigException("retention.max_age", "must not be negative");
+    }
+    if (limits.maxIndexedAttributes() < 0) {
+      throw new InvalidConfigException("limits.max_indexed_attributes", "must not be negative");
+    }
+    if (limits.maxIndexedValueLength() < 1 || limits.maxIndexedValueLength() > 8000) {
+      throw new InvalidConfigException(
+          "limits.max_indexed_value_length", "must be between 1 and 8000");
     }
   }
 }

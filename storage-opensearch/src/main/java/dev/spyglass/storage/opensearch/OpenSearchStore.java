@@ -38,6 +38,7 @@ public final class OpenSearchStore implements StorageComponent, TelemetryConsume
   private final OpenSearchReader reader;
   private final LiveTail tail;
   private final PatternState patterns;
+  private final IndexRetention retention;
   private volatile boolean closed;
 
   private OpenSearchStore(OpenSearchConfig config, Logger log, Meter meter) throws IOException {
@@ -50,13 +51,16 @@ public final class OpenSearchStore implements StorageComponent, TelemetryConsume
     this.wal = WriteAheadLog.open(root.resolve("wal"), 64L << 20, true, from, log, meter);
     this.connection = new Connection(config.http());
     IndexLayout layout = new IndexLayout(config);
+    this.retention =
+        new IndexRetention(
+            connection, layout, config.retention().maxAge(), OpenSearchStore::now, meter, log);
     // Mined on the shipper's thread in log order, saved before each shipped position.
     this.patterns = PatternState.open(root, 10_000, log);
     RecordFields fields =
         new RecordFields(
             new RecordFields.Limits(
-                128,
-                4096,
+                config.limits().maxIndexedAttributes(),
+                config.limits().maxIndexedValueLength(),
                 meter
                     .counterBuilder("spyglass_store_attributes_not_indexed")
                     .setDescription("Attributes over the limits: stored, not indexed")
@@ -72,6 +76,7 @@ public final class OpenSearchStore implements StorageComponent, TelemetryConsume
             patterns,
             instance,
             config.bulk(),
+            retention::expired,
             meter,
             log);
     wal.replay(from, shipper::add);
@@ -80,8 +85,8 @@ public final class OpenSearchStore implements StorageComponent, TelemetryConsume
         new LiveTail(
             new RecordFields(
                 new RecordFields.Limits(
-                    128,
-                    4096,
+                    config.limits().maxIndexedAttributes(),
+                    config.limits().maxIndexedValueLength(),
                     io.opentelemetry.api.metrics.MeterProvider.noop()
                         .get("tail")
                         .counterBuilder("left_out")
@@ -97,6 +102,7 @@ public final class OpenSearchStore implements StorageComponent, TelemetryConsume
           tail.acknowledged(records);
         });
     shipper.start();
+    retention.start();
     this.reader = new OpenSearchReader(connection, layout, tail, patterns);
   }
 
@@ -190,6 +196,7 @@ public final class OpenSearchStore implements StorageComponent, TelemetryConsume
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    retention.close();
     wal.close();
     tail.close();
     shipper.close();

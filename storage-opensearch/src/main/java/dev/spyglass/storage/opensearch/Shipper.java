@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 
 /**
@@ -44,6 +45,7 @@ final class Shipper implements AutoCloseable {
   private final PatternState patterns;
   private final String instance;
   private final OpenSearchConfig.Bulk bulk;
+  private final LongPredicate expired;
   private final Logger log;
   private final LinkedBlockingQueue<WalRecord> queue = new LinkedBlockingQueue<>();
   private final AtomicLong unshippedBytes = new AtomicLong();
@@ -66,6 +68,7 @@ final class Shipper implements AutoCloseable {
       PatternState patterns,
       String instance,
       OpenSearchConfig.Bulk bulk,
+      LongPredicate expired,
       Meter meter,
       Logger log) {
     this.wal = wal;
@@ -76,6 +79,7 @@ final class Shipper implements AutoCloseable {
     this.patterns = patterns;
     this.instance = instance;
     this.bulk = bulk;
+    this.expired = expired;
     this.log = log;
     this.shipped =
         meter
@@ -288,6 +292,9 @@ final class Shipper implements AutoCloseable {
 
               @Override
               public Item close(FieldSink doc, long timestampNanos) {
+                if (expired.test(timestampNanos)) {
+                  return null; // its day is past retention: it would bring a deleted index back
+                }
                 ((JsonDocument) doc)
                     .json()
                     .put(JsonDocument.SEQUENCE, sequence(record.lsn()))
@@ -302,6 +309,7 @@ final class Shipper implements AutoCloseable {
                 }
               }
             });
+    items.removeIf(java.util.Objects::isNull);
     return new Mapped(record, items);
   }
 

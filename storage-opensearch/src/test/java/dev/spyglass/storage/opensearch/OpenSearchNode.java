@@ -67,6 +67,19 @@ public final class OpenSearchNode implements AutoCloseable {
   public static OpenSearchNode start(
       String cluster, String name, List<Integer> seeds, int managers, int http, int transport)
       throws Exception {
+    return start(cluster, name, seeds, managers, http, transport, "512m");
+  }
+
+  /** As above, with a heap of {@code heap} ({@code 2g}). */
+  public static OpenSearchNode start(
+      String cluster,
+      String name,
+      List<Integer> seeds,
+      int managers,
+      int http,
+      int transport,
+      String heap)
+      throws Exception {
     Path dist = Path.of(System.getProperty("opensearch.home", "target/opensearch-dist/opensearch"));
     if (!Files.isDirectory(dist.resolve("bin"))) {
       throw new IllegalStateException(
@@ -111,7 +124,9 @@ public final class OpenSearchNode implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(home.resolve("logs/console.log").toFile());
     builder.environment().put("OPENSEARCH_JAVA_HOME", System.getProperty("java.home"));
-    builder.environment().put("OPENSEARCH_JAVA_OPTS", "-Xms512m -Xmx512m -XX:-UseContainerSupport");
+    builder
+        .environment()
+        .put("OPENSEARCH_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + " -XX:-UseContainerSupport");
     builder.environment().put("HOME", home.toString());
     builder.environment().remove("JAVA_HOME");
     builder.environment().remove("JAVA_TOOL_OPTIONS");
@@ -122,6 +137,11 @@ public final class OpenSearchNode implements AutoCloseable {
       node.awaitHealth("yellow", Duration.ofSeconds(120));
     }
     return node;
+  }
+
+  /** The node's process (the launcher; the JVM is it or its descendant). */
+  public ProcessHandle process() {
+    return process.toHandle();
   }
 
   /** {@code http://127.0.0.1:port}. */

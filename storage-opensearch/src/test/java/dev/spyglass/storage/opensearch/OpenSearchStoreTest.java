@@ -289,4 +289,118 @@ class OpenSearchStoreTest {
     assertThat(rejected).isPositive();
     assertThat(count(config) + rejected).isEqualTo(20);
   }
+
+  private static OpenSearchConfig with(
+      OpenSearchConfig config,
+      OpenSearchConfig.Retention retention,
+      OpenSearchConfig.Limits limits) {
+    return new OpenSearchConfig(
+        config.http(),
+        config.path(),
+        config.logsIndex(),
+        config.tracesIndex(),
+        config.metricsIndex(),
+        config.shards(),
+        config.replicas(),
+        config.refreshInterval(),
+        config.bulk(),
+        config.maxUnshippedMib(),
+        retention,
+        limits);
+  }
+
+  private static long counter(InMemoryMetricReader metrics, String name) {
+    return metrics.collectAllMetrics().stream()
+        .filter(m -> m.getName().equals(name))
+        .flatMap(m -> m.getData().getPoints().stream())
+        .mapToLong(p -> ((LongPointData) p).getValue())
+        .sum();
+  }
+
+  private static List<String> indices(String prefix) throws Exception {
+    try (Connection connection =
+        new Connection(new OpenSearchConfig.Http(node.url(), "", "", "", Duration.ofSeconds(30)))) {
+      return connection.indices(prefix + "-*");
+    }
+  }
+
+  @Test
+  void retention_deletesWholeDaysPastMaxAge_andDoesNotShipRecordsAlreadyPastIt() throws Exception {
+    long now = System.currentTimeMillis() * 1_000_000L;
+    long day = 86_400_000_000_000L;
+    OpenSearchConfig keepAll = config(dir);
+    try (OpenSearchStore store = open(keepAll, MeterProvider.noop())) {
+      store
+          .consume(
+              Otlp.logs(
+                  "billing",
+                  Otlp.log(now - 5 * day, SeverityNumber.SEVERITY_NUMBER_INFO, "five days ago"),
+                  Otlp.log(now - 3_600_000_000_000L, SeverityNumber.SEVERITY_NUMBER_INFO, "recent"),
+                  Otlp.log(now, SeverityNumber.SEVERITY_NUMBER_INFO, "now")))
+          .get();
+      assertThat(store.awaitShipped(Duration.ofSeconds(30))).isTrue();
+    }
+    String old = new IndexLayout(keepAll).index(Signal.LOGS, now - 5 * day);
+    assertThat(indices(keepAll.logsIndex())).contains(old);
+    assertThat(count(keepAll)).isEqualTo(3);
+
+    // Restarted with a retention of two days: the day five days ago goes, the rest stays.
+    InMemoryMetricReader metrics = InMemoryMetricReader.create();
+    SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(metrics).build();
+    OpenSearchConfig twoDays =
+        with(
+            keepAll,
+            new OpenSearchConfig.Retention(Duration.ofDays(2)),
+            OpenSearchConfig.Limits.DEFAULT);
+    try (OpenSearchStore store = open(twoDays, meters)) {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !indices(keepAll.logsIndex()).contains(old));
+      assertThat(count(keepAll)).isEqualTo(2);
+      assertThat(counter(metrics, "spyglass_opensearch_indices_deleted")).isEqualTo(1);
+
+      // A late record from four days ago is acknowledged but not shipped: it would bring a
+      // deleted day back.
+      store
+          .consume(
+              Otlp.logs(
+                  "billing",
+                  Otlp.log(now - 4 * day, SeverityNumber.SEVERITY_NUMBER_INFO, "late"),
+                  Otlp.log(now, SeverityNumber.SEVERITY_NUMBER_INFO, "on time")))
+          .get();
+      assertThat(store.awaitShipped(Duration.ofSeconds(30))).isTrue();
+      assertThat(count(keepAll)).isEqualTo(3);
+      assertThat(counter(metrics, "spyglass_opensearch_documents_expired")).isEqualTo(1);
+      assertThat(indices(keepAll.logsIndex()))
+          .doesNotContain(new IndexLayout(keepAll).index(Signal.LOGS, now - 4 * day));
+    }
+  }
+
+  @Test
+  void limits_leaveAttributesPastTheCapUnindexed_butStored() throws Exception {
+    OpenSearchConfig config =
+        with(config(dir), OpenSearchConfig.Retention.KEEP, new OpenSearchConfig.Limits(2, 4096));
+    try (OpenSearchStore store = open(config, MeterProvider.noop())) {
+      store
+          .consume(
+              Otlp.logs(
+                  "cart",
+                  Otlp.log(
+                      Otlp.T0,
+                      SeverityNumber.SEVERITY_NUMBER_INFO,
+                      "added",
+                      Otlp.attribute("a", "one"),
+                      Otlp.attribute("b", "two"),
+                      Otlp.attribute("c", "three"))))
+          .get();
+      assertThat(store.awaitShipped(Duration.ofSeconds(30))).isTrue();
+      assertThat(count(config)).isEqualTo(1);
+      assertThat(search(store, "attributes.a:one", 10).total()).isEqualTo(1);
+      assertThat(search(store, "attributes.c:three", 10).total()).isZero();
+      SearchResult all = search(store, "body:added", 10);
+      assertThat(((StoredLog) all.records().getFirst()).log().getAttributesList())
+          .extracting(KeyValue::getKey)
+          .containsExactly("a", "b", "c");
+    }
+  }
 }

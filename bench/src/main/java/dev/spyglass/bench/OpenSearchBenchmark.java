@@ -1,0 +1,519 @@
+package dev.spyglass.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spyglass.bench.data.Generator;
+import dev.spyglass.bench.data.LogGenerator;
+import dev.spyglass.bench.data.LoghubCorpus;
+import dev.spyglass.bench.data.Timeline;
+import dev.spyglass.bench.load.LoadGenerator;
+import dev.spyglass.bench.load.LoadResult;
+import dev.spyglass.bench.load.OtlpClient;
+import dev.spyglass.bench.load.Payload;
+import dev.spyglass.pipeline.Signal;
+import dev.spyglass.storage.opensearch.OpenSearchNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Spyglass in front of OpenSearch against OpenSearch's own {@code _bulk}, on one node, the same
+ * records, the same mapping, in the same run (docs/BENCHMARKS.md, issue 18).
+ *
+ * <p>Spyglass takes the log records over OTLP/HTTP, fsyncs them in its WAL, acknowledges, maps them
+ * and ships them with {@code _bulk}. The baseline is what an OpenSearch user without Spyglass does:
+ * the very documents Spyglass wrote (read back, with their ids), in {@code _bulk} bodies of the
+ * same size, into indices made from the same template. Both are timed from their first request
+ * until OpenSearch counts every document, on a node warmed by a first slice of each; CPU is the sum
+ * of every process involved: OpenSearch, Spyglass and the client. Then the query benchmark's
+ * questions go to the same indices once through Spyglass's API and once to OpenSearch directly.
+ */
+final class OpenSearchBenchmark {
+  private static final String SPYGLASS_INDEX = "bench-spyglass-logs";
+  private static final String DIRECT_INDEX = "bench-direct-logs";
+  private static final int BULK_DOCUMENTS = 5000;
+
+  record Options(
+      long records,
+      long warmupRecords,
+      int queryIterations,
+      String heap,
+      Path home,
+      Path work,
+      LoghubCorpus corpus) {}
+
+  /** One side's ingest. */
+  record Ingest(
+      long records,
+      double seconds,
+      double cpuSeconds,
+      long storeBytes,
+      long storeDocs,
+      String nodeWork) {
+    double recordsPerCpuSecond() {
+      return records / cpuSeconds;
+    }
+
+    double recordsPerSecond() {
+      return records / seconds;
+    }
+
+    double bytesPerRecord() {
+      return (double) storeBytes / storeDocs;
+    }
+  }
+
+  /** One question's latency through Spyglass and directly. */
+  record Query(String name, Histogram spyglass, Histogram direct, long errors) {
+    double spyglassMillis(double percentile) {
+      return spyglass.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    double directMillis(double percentile) {
+      return direct.getValueAtPercentile(percentile) / 1000.0;
+    }
+  }
+
+  record Report(
+      Ingest spyglass,
+      double spyglassCpuShare,
+      double openSearchCpuShare,
+      long walBytesLeft,
+      LoadResult load,
+      Ingest direct,
+      List<Query> queries) {
+    double ratio() {
+      return spyglass.recordsPerCpuSecond() / direct.recordsPerCpuSecond();
+    }
+
+    void print(PrintStream out) {
+      out.printf("%n== Spyglass → OpenSearch against OpenSearch's own _bulk ==%n");
+      out.printf(
+          "through Spyglass: %,d records acknowledged in %.2f s (%,.0f/s; refused and resent"
+              + " %,d), all searchable in OpenSearch after %.2f s = %,.0f/s; CPU %.1f s (Spyglass"
+              + " %.0f%%, OpenSearch %.0f%%, client the rest) = %,.0f records per CPU-second%n",
+          load.accepted(),
+          load.seconds(),
+          load.recordsPerSecond(),
+          load.refused(),
+          spyglass.seconds(),
+          spyglass.recordsPerSecond(),
+          spyglass.cpuSeconds(),
+          spyglassCpuShare * 100,
+          openSearchCpuShare * 100,
+          spyglass.recordsPerCpuSecond());
+      out.printf("  OpenSearch's own accounting: %s%n", spyglass.nodeWork());
+      out.printf(
+          "direct _bulk:     %,d documents all searchable after %.2f s = %,.0f/s; CPU %.1f s ="
+              + " %,.0f records per CPU-second%n",
+          direct.records(),
+          direct.seconds(),
+          direct.recordsPerSecond(),
+          direct.cpuSeconds(),
+          direct.recordsPerCpuSecond());
+      out.printf("  OpenSearch's own accounting: %s%n", direct.nodeWork());
+      out.printf(
+          "→ Spyglass+OpenSearch ÷ OpenSearch per CPU-second = %.2f (wall %.2f)%n",
+          ratio(), spyglass.recordsPerSecond() / direct.recordsPerSecond());
+      out.printf(
+          "on disk, merged: through Spyglass %.1f bytes/record, direct %.1f bytes/record (same"
+              + " documents); Spyglass's local WAL left after shipping: %,d bytes%n",
+          spyglass.bytesPerRecord(), direct.bytesPerRecord(), walBytesLeft);
+      for (Query query : queries) {
+        out.printf(
+            "  %-34s Spyglass API p50 %6.1f p95 %6.1f ms | OpenSearch direct p50 %6.1f p95 %6.1f"
+                + " ms (%d errors)%n",
+            query.name(),
+            query.spyglassMillis(50),
+            query.spyglassMillis(95),
+            query.directMillis(50),
+            query.directMillis(95),
+            query.errors());
+      }
+    }
+  }
+
+  static Report run(Options options, PrintStream out) throws Exception {
+    System.setProperty("opensearch.home", distribution(options.home(), out).toString());
+    long total = options.warmupRecords() + options.records();
+    List<String> traceIds = new CopyOnWriteArrayList<>();
+    Timeline timeline = Timeline.spread(24L * 3600 * 1_000_000_000L, total);
+    IntFunction<Generator> generators =
+        c -> new LogGenerator(options.corpus(), timeline, 11 + c, traceIds::add);
+    LoadGenerator warmup = generator(options.warmupRecords(), c -> generators.apply(c + 100));
+    LoadGenerator measured = generator(options.records(), generators);
+    out.printf("opensearch: building %,d records of requests …%n", total);
+    List<List<Payload>> warmPools = warmup.pools(true);
+    List<List<Payload>> pools = measured.pools(true);
+    try (OpenSearchNode node =
+        OpenSearchNode.start(
+            "spyglass-bench",
+            "node-0",
+            List.of(),
+            1,
+            OpenSearchNode.freePort(),
+            OpenSearchNode.freePort(),
+            options.heap())) {
+      OpenSearchRest rest = new OpenSearchRest(node.url());
+      Path data = options.work().resolve("opensearch-spyglass");
+      String exporter =
+          ("opensearch: { http: { endpoint: '%s' }, path: %s, logs_index: %s, replicas: 0,"
+                  + " bulk: { max_documents: %d } }")
+              .formatted(node.url(), data.resolve("wal"), SPYGLASS_INDEX, BULK_DOCUMENTS);
+      Ingest spyglass;
+      double spyglassShare;
+      double openSearchShare;
+      LoadResult load;
+      List<Query> queries;
+      try (SpyglassUnderTest server =
+          SpyglassUnderTest.start(
+              options.home(),
+              data,
+              "2g",
+              null,
+              options.work().resolve("spyglass-opensearch.log"),
+              "opensearch",
+              exporter,
+              ", storage: opensearch")) {
+        String indices = SPYGLASS_INDEX + "-*";
+        try (OtlpClient client = OtlpClient.http("127.0.0.1", server.http)) {
+          LoadResult warm = warmup.run(client, warmPools);
+          rest.awaitCount(indices, warm.accepted());
+          double[] before = cpu(node, server);
+          long[] workBefore = rest.work();
+          long started = System.nanoTime();
+          load = measured.run(client, pools);
+          rest.awaitCount(indices, warm.accepted() + load.accepted());
+          double seconds = (System.nanoTime() - started) / 1e9;
+          double[] after = cpu(node, server);
+          String work = OpenSearchRest.describe(workBefore, rest.work());
+          double cpu = after[0] + after[1] + after[2] - before[0] - before[1] - before[2];
+          spyglassShare = (after[1] - before[1]) / cpu;
+          openSearchShare = (after[0] - before[0]) / cpu;
+          out.printf(
+              "opensearch: %,d records through Spyglass in %.1f s; querying …%n",
+              load.accepted(), seconds);
+          queries = queries(server, rest, indices, traceIds, options.queryIterations());
+          long[] store = rest.mergedStore(indices);
+          spyglass = new Ingest(load.accepted(), seconds, cpu, store[0], store[1], work);
+        }
+        server.stop();
+      }
+      long walLeft = SpyglassUnderTest.directorySize(data.resolve("wal"));
+      out.printf("opensearch: reading back the documents Spyglass wrote …%n");
+      List<byte[]> bodies = export(rest, SPYGLASS_INDEX, DIRECT_INDEX);
+      Ingest direct = direct(rest, node.process(), bodies, options.warmupRecords());
+      return new Report(
+          spyglass, spyglassShare, openSearchShare, walLeft, load, direct, List.copyOf(queries));
+    }
+  }
+
+  private static LoadGenerator generator(long records, IntFunction<Generator> generators) {
+    return new LoadGenerator(
+        new LoadGenerator.Plan(Signal.LOGS, 4, 500, records, 0, Long.MAX_VALUE, (int) records),
+        generators);
+  }
+
+  /** CPU seconds so far of OpenSearch, Spyglass and this client, in that order. */
+  private static double[] cpu(OpenSearchNode node, SpyglassUnderTest spyglass) throws IOException {
+    return new double[] {
+      treeCpuSeconds(node.process()),
+      spyglass.cpuSeconds(),
+      SpyglassUnderTest.cpuSeconds(ProcessHandle.current().pid())
+    };
+  }
+
+  private static double treeCpuSeconds(ProcessHandle root) throws IOException {
+    double seconds = 0;
+    for (ProcessHandle process :
+        (Iterable<ProcessHandle>) Stream.concat(Stream.of(root), root.descendants())::iterator) {
+      try {
+        seconds += SpyglassUnderTest.cpuSeconds(process.pid());
+      } catch (IOException | RuntimeException gone) {
+        // a short-lived helper that has exited
+      }
+    }
+    return seconds;
+  }
+
+  /**
+   * Every document of {@code from}'s indices as {@code _bulk} bodies of {@link #BULK_DOCUMENTS}
+   * into the matching {@code to} indices, with their ids, in the order they were written; creates
+   * {@code to}'s template (a copy of {@code from}'s) and indices.
+   */
+  private static List<byte[]> export(OpenSearchRest rest, String from, String to)
+      throws IOException, InterruptedException {
+    ObjectNode template =
+        (ObjectNode)
+            rest.call("GET", "/_index_template/" + from, null)
+                .path("index_templates")
+                .path(0)
+                .path("index_template");
+    template.putArray("index_patterns").add(to + "-*");
+    rest.call("PUT", "/_index_template/" + to, template.toString());
+    List<byte[]> bodies = new ArrayList<>();
+    Set<String> indices = new TreeSet<>();
+    JsonNode page =
+        rest.call(
+            "POST",
+            "/" + from + "-*/_search?scroll=2m",
+            "{\"size\":%d,\"sort\":[{\"wal.sequence\":\"asc\"},{\"wal.position\":\"asc\"}]}"
+                .formatted(BULK_DOCUMENTS));
+    while (page.path("hits").path("hits").size() > 0) {
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      for (JsonNode hit : page.path("hits").path("hits")) {
+        String index = to + hit.path("_index").asText().substring(from.length());
+        indices.add(index);
+        body.writeBytes(
+            ("{\"index\":{\"_index\":\"" + index + "\",\"_id\":\"" + hit.path("_id").asText())
+                .getBytes(StandardCharsets.UTF_8));
+        body.writeBytes("\"}}\n".getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(OpenSearchRest.JSON.writeValueAsBytes(hit.path("_source")));
+        body.write('\n');
+      }
+      bodies.add(body.toByteArray());
+      page =
+          rest.call(
+              "POST",
+              "/_search/scroll",
+              "{\"scroll\":\"2m\",\"scroll_id\":\"" + page.path("_scroll_id").asText() + "\"}");
+    }
+    for (String index : indices) {
+      rest.call("PUT", "/" + index, null);
+    }
+    return bodies;
+  }
+
+  /** The baseline: the bodies with two concurrent clients, as a bulk loader sends them. */
+  private static Ingest direct(
+      OpenSearchRest rest, ProcessHandle node, List<byte[]> bodies, long warmupRecords)
+      throws Exception {
+    String indices = DIRECT_INDEX + "-*";
+    int warmBodies = (int) Math.min(bodies.size(), warmupRecords / BULK_DOCUMENTS);
+    long warmDocs = send(rest, bodies.subList(0, warmBodies));
+    rest.awaitCount(indices, warmDocs);
+    double before = treeCpuSeconds(node) + selfCpu();
+    long[] workBefore = rest.work();
+    long started = System.nanoTime();
+    long docs = send(rest, bodies.subList(warmBodies, bodies.size()));
+    rest.awaitCount(indices, warmDocs + docs);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    double cpu = treeCpuSeconds(node) + selfCpu() - before;
+    String work = OpenSearchRest.describe(workBefore, rest.work());
+    long[] store = rest.mergedStore(indices);
+    return new Ingest(docs, seconds, cpu, store[0], store[1], work);
+  }
+
+  private static long send(OpenSearchRest rest, List<byte[]> bodies) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    List<Exception> failures = new CopyOnWriteArrayList<>();
+    List<Thread> clients = new ArrayList<>();
+    for (int c = 0; c < 2; c++) {
+      clients.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = next.getAndIncrement();
+                        i < bodies.size() && failures.isEmpty();
+                        i = next.getAndIncrement()) {
+                      try {
+                        rest.bulk(bodies.get(i));
+                      } catch (Exception e) {
+                        failures.add(e);
+                      }
+                    }
+                  }));
+    }
+    for (Thread client : clients) {
+      client.join();
+    }
+    if (!failures.isEmpty()) {
+      throw failures.getFirst();
+    }
+    long docs = 0;
+    for (byte[] body : bodies) {
+      for (byte b : body) {
+        docs += b == '\n' ? 1 : 0;
+      }
+    }
+    return docs / 2;
+  }
+
+  private static double selfCpu() throws IOException {
+    return SpyglassUnderTest.cpuSeconds(ProcessHandle.current().pid());
+  }
+
+  /** The query benchmark's questions, through Spyglass's API and as OpenSearch DSL. */
+  private static List<Query> queries(
+      SpyglassUnderTest spyglass,
+      OpenSearchRest rest,
+      String indices,
+      List<String> traceIds,
+      int iterations)
+      throws Exception {
+    long now = System.currentTimeMillis() * 1_000_000L;
+    long hour = 3_600_000_000_000L;
+    String range = "{\"range\":{\"timestamp\":{\"gte\":%d,\"lte\":%d}}}";
+    String day = range.formatted(now - 24 * hour, now);
+    SplittableRandom random = new SplittableRandom(5);
+    Map<String, IntFunction<String[]>> questions = new LinkedHashMap<>();
+    questions.put(
+        "term + 1 h range, newest 100",
+        i -> {
+          int hoursAgo = 1 + Math.floorMod(i * 7, 23);
+          String term = QueryBenchmark.TERMS[Math.floorMod(i, QueryBenchmark.TERMS.length)];
+          return new String[] {
+            "/api/v1/logs/search?limit=100&start=now-%dh&end=now-%dh&q=%s"
+                .formatted(hoursAgo + 1, hoursAgo, encode("body:" + term)),
+            search(
+                100,
+                true,
+                range.formatted(now - (hoursAgo + 1) * hour, now - hoursAgo * hour),
+                "{\"match\":{\"body\":\"" + term + "\"}}",
+                "")
+          };
+        });
+    questions.put(
+        "phrase, 24 h, newest 100",
+        i -> {
+          String phrase = QueryBenchmark.PHRASES[Math.floorMod(i, QueryBenchmark.PHRASES.length)];
+          return new String[] {
+            "/api/v1/logs/search?limit=100&start=now-24h&end=now&q="
+                + encode("body:\"" + phrase + "\""),
+            search(100, true, day, "{\"match_phrase\":{\"body\":\"" + phrase + "\"}}", "")
+          };
+        });
+    questions.put(
+        "24 h histogram by severity (1 h)",
+        i ->
+            new String[] {
+              "/api/v1/logs/aggregate?group_by=severity_text&interval=1h&start=now-24h&end=now",
+              search(
+                  0,
+                  false,
+                  day,
+                  null,
+                  ",\"aggs\":{\"severity\":{\"terms\":{\"field\":\"severity_text\"},\"aggs\":"
+                      + "{\"time\":{\"date_histogram\":{\"field\":\"@timestamp\","
+                      + "\"fixed_interval\":\"1h\"}}}}}")
+            });
+    questions.put(
+        "top 10 services, 24 h",
+        i ->
+            new String[] {
+              "/api/v1/logs/aggregate?group_by=service.name&size=10&start=now-24h&end=now",
+              search(
+                  0,
+                  false,
+                  day,
+                  null,
+                  ",\"aggs\":{\"services\":{\"terms\":{\"field\":\"service.name\",\"size\":10}}}")
+            });
+    questions.put(
+        "trace by id",
+        i -> {
+          String id =
+              traceIds.isEmpty()
+                  ? "0123456789abcdef0123456789abcdef"
+                  : traceIds.get(random.nextInt(traceIds.size()));
+          return new String[] {
+            "/api/v1/traces/" + id,
+            search(1000, false, null, "{\"term\":{\"trace_id\":\"" + id + "\"}}", "")
+          };
+        });
+    List<Query> results = new ArrayList<>();
+    for (Map.Entry<String, IntFunction<String[]>> question : questions.entrySet()) {
+      Histogram viaSpyglass = new ConcurrentHistogram(3);
+      Histogram direct = new ConcurrentHistogram(3);
+      long errors = 0;
+      for (int i = -Math.max(5, iterations / 10); i < iterations; i++) {
+        String[] asked = question.getValue().apply(i);
+        long started = System.nanoTime();
+        int status = spyglass.get(asked[0]).statusCode();
+        long spyglassMicros = (System.nanoTime() - started) / 1000;
+        started = System.nanoTime();
+        int directStatus =
+            rest.send("POST", "/" + indices + "/_search", asked[1], "application/json")
+                .statusCode();
+        long directMicros = (System.nanoTime() - started) / 1000;
+        if (i < 0) {
+          continue; // warm-up
+        }
+        errors += (status == 200 ? 0 : 1) + (directStatus == 200 ? 0 : 1);
+        viaSpyglass.recordValue(Math.max(1, spyglassMicros));
+        direct.recordValue(Math.max(1, directMicros));
+      }
+      results.add(new Query(question.getKey(), viaSpyglass, direct, errors));
+    }
+    return results;
+  }
+
+  private static String search(
+      int size, boolean newestFirst, String filter, String must, String aggs) {
+    List<String> clauses = new ArrayList<>();
+    if (filter != null) {
+      clauses.add("\"filter\":[" + filter + "]");
+    }
+    if (must != null) {
+      clauses.add("\"must\":[" + must + "]");
+    }
+    return "{\"size\":%d,\"track_total_hits\":true%s,\"query\":{\"bool\":{%s}}%s}"
+        .formatted(
+            size,
+            newestFirst ? ",\"sort\":[{\"timestamp\":\"desc\"}]" : "",
+            String.join(",", clauses),
+            aggs);
+  }
+
+  /**
+   * The OpenSearch distribution the storage-opensearch build unpacks; unpacked here (by the same
+   * Maven execution) the first time.
+   */
+  private static Path distribution(Path home, PrintStream out) throws Exception {
+    Path dist = home.resolve("storage-opensearch/target/opensearch-dist");
+    if (!Files.isDirectory(dist)) {
+      out.println("opensearch: unpacking the OpenSearch distribution (Maven Central) …");
+      Process maven =
+          new ProcessBuilder(
+                  home.resolve("mvnw").toString(),
+                  "-B",
+                  "-q",
+                  "-pl",
+                  "storage-opensearch",
+                  "dependency:unpack@unpack-opensearch")
+              .directory(home.toFile())
+              .inheritIO()
+              .start();
+      if (maven.waitFor() != 0) {
+        throw new IllegalStateException("could not unpack the OpenSearch distribution");
+      }
+    }
+    try (Stream<Path> found = Files.list(dist)) {
+      return found
+          .filter(p -> Files.isDirectory(p.resolve("bin")))
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("no OpenSearch distribution in " + dist));
+    }
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+}
