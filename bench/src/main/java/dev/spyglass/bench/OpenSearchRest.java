@@ -81,7 +81,7 @@ final class OpenSearchRest {
       if (count(indices) >= expected) {
         return (System.nanoTime() - started) / 1e9;
       }
-      Thread.sleep(20);
+      Thread.sleep(50);
     }
     throw new IllegalStateException(
         indices + " did not reach " + expected + " documents within 600 s");
@@ -94,6 +94,8 @@ final class OpenSearchRest {
   long[] mergedStore(String indices) throws IOException, InterruptedException {
     call("POST", "/" + indices + "/_refresh", null);
     call("POST", "/" + indices + "/_forcemerge?max_num_segments=1", null);
+    // The merged segment replaces the old ones once a refresh opens it and the flush commits it.
+    call("POST", "/" + indices + "/_refresh", null);
     call("POST", "/" + indices + "/_flush", null);
     JsonNode primaries = call("GET", "/" + indices + "/_stats/store,docs", null).path("_all");
     return new long[] {

@@ -167,7 +167,11 @@ final class SpyglassUnderTest implements AutoCloseable {
 
   /** CPU seconds (user + system) process {@code pid} has used so far, from {@code /proc}. */
   static double cpuSeconds(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    return cpuSecondsOfStat(Files.readString(Path.of("/proc/" + pid + "/stat")));
+  }
+
+  /** User + system CPU seconds of one {@code /proc/.../stat} line (a process's or a thread's). */
+  static double cpuSecondsOfStat(String stat) {
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // After the command: state(0) ... utime is field 14 of the whole line, index 11 here.
     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);

@@ -9,6 +9,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where records go (docs/adr/0018): one index per signal per UTC day, {@code <prefix>-2026.12.01},
@@ -25,6 +27,11 @@ final class IndexLayout {
 
   private final OpenSearchConfig config;
 
+  /**
+   * {@code -2026.12.01} by epoch day: formatting a date per document costs more than indexing it.
+   */
+  private final Map<Long, String> days = new ConcurrentHashMap<>();
+
   IndexLayout(OpenSearchConfig config) {
     this.config = config;
   }
@@ -39,9 +46,16 @@ final class IndexLayout {
 
   /** The index of a record of {@code signal} at {@code timestampNanos}. */
   String index(Signal signal, long timestampNanos) {
-    return prefix(signal)
-        + "-"
-        + DAY.format(Instant.ofEpochSecond(Math.floorDiv(timestampNanos, 1_000_000_000L)));
+    long day = Math.floorDiv(timestampNanos, DAY_NANOS);
+    String suffix = days.get(day);
+    if (suffix == null) {
+      if (days.size() > 10_000) {
+        days.clear(); // timestamps all over the calendar: keep the cache bounded
+      }
+      suffix = "-" + DAY.format(Instant.ofEpochSecond(day * 86_400L));
+      days.put(day, suffix);
+    }
+    return prefix(signal) + suffix;
   }
 
   /**

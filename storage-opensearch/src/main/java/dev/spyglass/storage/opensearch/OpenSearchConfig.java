@@ -173,8 +173,15 @@ public record OpenSearchConfig(
    *
    * @param maxDocuments documents per request at most; default 5000
    * @param maxMib request size at most, MiB; default 8
+   * @param workers {@code _bulk} requests in flight at once when there is more than one to send;
+   *     default 2 (a batch's position moves once all its requests are confirmed)
    */
-  public record Bulk(int maxDocuments, int maxMib) {}
+  public record Bulk(int maxDocuments, int maxMib, int workers) {
+    /** Two workers. */
+    public Bulk(int maxDocuments, int maxMib) {
+      this(maxDocuments, maxMib, 2);
+    }
+  }
 
   private static void endpoint(String key, String text) {
     URI endpoint;
@@ -202,7 +209,7 @@ public record OpenSearchConfig(
         1,
         1,
         Duration.ofSeconds(1),
-        new Bulk(5000, 8),
+        new Bulk(5000, 8, 2),
         256,
         Retention.KEEP,
         Limits.DEFAULT);
@@ -231,6 +238,9 @@ public record OpenSearchConfig(
     }
     if (bulk.maxDocuments() < 1 || bulk.maxMib() < 1) {
       throw new InvalidConfigException("bulk", "max_documents and max_mib must be at least 1");
+    }
+    if (bulk.workers() < 1 || bulk.workers() > 64) {
+      throw new InvalidConfigException("bulk.workers", "must be between 1 and 64");
     }
     if (maxUnshippedMib < 1) {
       throw new InvalidConfigException("max_unshipped_mib", "must be at least 1");

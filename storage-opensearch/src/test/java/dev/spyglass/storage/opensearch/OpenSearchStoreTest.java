@@ -403,4 +403,50 @@ class OpenSearchStoreTest {
           .containsExactly("a", "b", "c");
     }
   }
+
+  @Test
+  void concurrentBulkWorkers_shipEveryRecordOnce_andMoveThePositionOnlyPastConfirmedBatches()
+      throws Exception {
+    OpenSearchConfig base = config(dir);
+    OpenSearchConfig config =
+        new OpenSearchConfig(
+            base.http(),
+            base.path(),
+            base.logsIndex(),
+            base.tracesIndex(),
+            base.metricsIndex(),
+            1,
+            0,
+            base.refreshInterval(),
+            new OpenSearchConfig.Bulk(100, 8, 4),
+            base.maxUnshippedMib());
+    InMemoryMetricReader metrics = InMemoryMetricReader.create();
+    SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(metrics).build();
+    try (OpenSearchStore store = open(config, meters)) {
+      List<java.util.concurrent.CompletableFuture<Void>> acks = new ArrayList<>();
+      for (int r = 0; r < 50; r++) {
+        LogRecord[] records = new LogRecord[100];
+        for (int i = 0; i < records.length; i++) {
+          records[i] =
+              Otlp.log(
+                  Otlp.T0 + r * 1000L + i, SeverityNumber.SEVERITY_NUMBER_INFO, "r" + r + " i" + i);
+        }
+        acks.add(store.consume(Otlp.logs("orders", records)));
+      }
+      for (var ack : acks) {
+        ack.get();
+      }
+      assertThat(store.awaitShipped(Duration.ofSeconds(60))).isTrue();
+    }
+    assertThat(count(config)).isEqualTo(5000);
+    assertThat(counter(metrics, "spyglass_opensearch_documents_shipped")).isEqualTo(5000);
+    // Reopened: the position says everything was confirmed, so nothing is shipped again.
+    InMemoryMetricReader again = InMemoryMetricReader.create();
+    try (OpenSearchStore store =
+        open(config, SdkMeterProvider.builder().registerMetricReader(again).build())) {
+      assertThat(store.awaitShipped(Duration.ofSeconds(10))).isTrue();
+    }
+    assertThat(counter(again, "spyglass_opensearch_documents_shipped")).isZero();
+    assertThat(count(config)).isEqualTo(5000);
+  }
 }

@@ -319,16 +319,26 @@ public final class WriteAheadLog implements AutoCloseable {
     }
   }
 
-  /** Cuts a partly written group off the segment, so no torn frame sits mid-log. */
+  /**
+   * Cuts a failed group off the log, so no torn or unacknowledged frame stays behind: back to where
+   * the group began, in the segment it began in. Segments it rolled into hold nothing else and are
+   * deleted; a roll that failed half-way (old segment closed, new one not open) is undone too.
+   */
   private void rollBack(long groupSegment, long groupStart) {
-    if (groupSegment != segmentBase) {
-      return; // the group rolled over; what reached the previous segment was synced whole
-    }
     try {
+      if (groupSegment != segmentBase || !channel.isOpen()) {
+        channel.close();
+        for (Long base : List.copyOf(segments.tailMap(groupSegment, false).keySet())) {
+          Files.deleteIfExists(segments.remove(base));
+        }
+        syncDirectory(dir);
+        channel = FileChannel.open(segments.get(groupSegment), StandardOpenOption.WRITE);
+        segmentBase = groupSegment;
+      }
       channel.truncate(groupStart);
       channel.position(groupStart);
       position = groupStart;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       log.error("cannot roll back a failed append: {}", e.toString());
     }
   }
@@ -343,7 +353,13 @@ public final class WriteAheadLog implements AutoCloseable {
 
   private void openSegment(long base) throws IOException {
     Path file = dir.resolve(WalFormat.fileName(base));
-    channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    // Past the log's end there is no record, only what a failed roll may have left: overwrite it.
+    channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE);
     segmentBase = base;
     position = 0;
     segments.put(base, file);

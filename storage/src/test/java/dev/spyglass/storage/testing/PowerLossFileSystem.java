@@ -1,0 +1,307 @@
+package dev.spyglass.storage.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.CopyOption;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.lucene.tests.mockfile.FilterFileChannel;
+import org.apache.lucene.tests.mockfile.FilterFileSystemProvider;
+import org.apache.lucene.tests.mockfile.FilterPath;
+
+/**
+ * A file system that loses power (issue 19): writes go to the real files, and it remembers what
+ * each file held at its last {@code force} and which names a directory {@code force} made durable.
+ * At a crash point — the {@code n}-th write, force, truncate, rename or delete, after which every
+ * operation fails as if the process had died — and then {@link #powerLoss}, each file not synced
+ * since it changed is put back in a state a disk could be left in: the synced content, a prefix of
+ * the unsynced writes torn at a random byte, a random subset of its unsynced 4 KiB pages (the disk
+ * reordered them; holes read as zeros), or everything. A creation, rename or deletion whose
+ * directory was not synced since may be undone.
+ *
+ * <p>Built on Lucene's test-framework {@code FilterFileSystemProvider}: {@link #root} gives a path
+ * of this file system over a real directory, and code under test uses it as any other path.
+ */
+public final class PowerLossFileSystem extends FilterFileSystemProvider {
+  private static final int PAGE = 4096;
+
+  /** What a file held when last synced; {@code null} content for a file that did not exist. */
+  private record Durable(byte[] content) {}
+
+  /**
+   * Directory entries changed together (a rename changes two) since {@code dir} was last synced,
+   * with what each name held before.
+   */
+  private record Entry(Path dir, Map<Path, Durable> before) {
+    static Entry of(Path file, Durable before) {
+      return new Entry(file.getParent(), Map.of(file, before));
+    }
+  }
+
+  private final Map<Path, Durable> durable = new HashMap<>();
+  private final List<Entry> entries = new ArrayList<>();
+  private final AtomicLong operations = new AtomicLong();
+  private volatile long crashAt = Long.MAX_VALUE;
+  private volatile boolean dead;
+
+  public PowerLossFileSystem() {
+    super("powerloss://", FileSystems.getDefault());
+  }
+
+  /** {@code dir}, a real directory, as a path of this file system. */
+  public Path root(Path dir) {
+    return new FilterPath(dir.toAbsolutePath(), fileSystem);
+  }
+
+  /** Dies at the {@code n}-th mutating operation from now (1 = the next one). */
+  public void crashAfter(long n) {
+    crashAt = operations.get() + n;
+  }
+
+  /** Whether the crash point was reached. */
+  public boolean crashed() {
+    return dead;
+  }
+
+  /** Mutating operations so far. */
+  public long operations() {
+    return operations.get();
+  }
+
+  /**
+   * Power goes: every file and entry not synced is left as a disk might leave it, chosen by {@code
+   * random}; then the file system works again (the machine rebooted) with all that as synced.
+   */
+  public synchronized void powerLoss(Random random) throws IOException {
+    dead = true;
+    for (Map.Entry<Path, Durable> file : durable.entrySet()) {
+      Path path = file.getKey();
+      byte[] synced = file.getValue().content();
+      byte[] now = Files.exists(path) ? Files.readAllBytes(path) : null;
+      if (now == null) {
+        continue; // deleted: the directory entries below decide
+      }
+      byte[] base = synced == null ? new byte[0] : synced; // created: nothing of it was synced
+      if (!java.util.Arrays.equals(now, base)) {
+        Files.write(path, damage(base, now, random));
+      }
+    }
+    for (Entry entry : entries.reversed()) {
+      if (random.nextBoolean()) {
+        continue; // these entries reached the disk
+      }
+      for (Map.Entry<Path, Durable> name : entry.before().entrySet()) {
+        byte[] before = name.getValue().content();
+        if (before == null) {
+          Files.deleteIfExists(name.getKey());
+        } else {
+          Files.write(name.getKey(), before);
+        }
+      }
+    }
+    forgetAll();
+    crashAt = Long.MAX_VALUE;
+    dead = false;
+  }
+
+  private static byte[] damage(byte[] synced, byte[] now, Random random) {
+    switch (random.nextInt(4)) {
+      case 0 -> {
+        return synced; // nothing unsynced reached the disk
+      }
+      case 1 -> {
+        return now; // all of it did
+      }
+      case 2 -> {
+        int common = 0;
+        while (common < Math.min(synced.length, now.length) && synced[common] == now[common]) {
+          common++;
+        }
+        if (now.length < synced.length) {
+          return random.nextBoolean() ? synced : now; // a truncation happened or did not
+        }
+        int cut = common + random.nextInt(now.length - common + 1);
+        return java.util.Arrays.copyOf(now, cut); // torn at a random byte
+      }
+      default -> {
+        int length =
+            Math.min(synced.length, now.length)
+                + random.nextInt(Math.abs(now.length - synced.length) + 1);
+        byte[] out = new byte[length];
+        for (int page = 0; page < length; page += PAGE) {
+          byte[] from = random.nextBoolean() ? now : synced;
+          int n = Math.max(0, Math.min(PAGE, Math.min(length, from.length) - page));
+          System.arraycopy(from, page, out, page, n); // a page not written reads as zeros
+        }
+        return out;
+      }
+    }
+  }
+
+  private void forgetAll() {
+    durable.clear();
+    entries.clear();
+  }
+
+  /** Counts one mutating operation; fails it, and all after, past the crash point. */
+  private void operation() throws IOException {
+    if (dead || operations.incrementAndGet() >= crashAt) {
+      dead = true;
+      throw new IOException("simulated power loss");
+    }
+  }
+
+  private static Path real(Path path) {
+    return FilterPath.unwrap(path).toAbsolutePath();
+  }
+
+  /** Remembers what {@code file} holds now as synced, the first time it is about to change. */
+  private synchronized void track(Path file) throws IOException {
+    if (!durable.containsKey(file)) {
+      durable.put(file, new Durable(Files.exists(file) ? Files.readAllBytes(file) : null));
+      if (!Files.exists(file)) {
+        entries.add(Entry.of(file, new Durable(null)));
+      }
+    }
+  }
+
+  private synchronized void synced(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      entries.removeIf(entry -> entry.dir().equals(file));
+    } else if (Files.exists(file)) {
+      durable.put(file, new Durable(Files.readAllBytes(file)));
+    }
+  }
+
+  private synchronized Durable durableOf(Path file) throws IOException {
+    Durable known = durable.get(file);
+    return known != null
+        ? known
+        : new Durable(Files.exists(file) ? Files.readAllBytes(file) : null);
+  }
+
+  @Override
+  public FileChannel newFileChannel(
+      Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+    Path file = real(path);
+    boolean writes =
+        options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
+    if (writes) {
+      operation();
+      track(file);
+    }
+    return new FilterFileChannel(super.newFileChannel(path, options, attrs)) {
+      @Override
+      public int write(ByteBuffer src) throws IOException {
+        operation();
+        return super.write(src);
+      }
+
+      @Override
+      public int write(ByteBuffer src, long position) throws IOException {
+        operation();
+        return super.write(src, position);
+      }
+
+      @Override
+      public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        operation();
+        return super.write(srcs, offset, length);
+      }
+
+      @Override
+      public FileChannel truncate(long size) throws IOException {
+        operation();
+        return super.truncate(size);
+      }
+
+      @Override
+      public void force(boolean metaData) throws IOException {
+        operation();
+        super.force(metaData);
+        synced(file);
+      }
+    };
+  }
+
+  @Override
+  public SeekableByteChannel newByteChannel(
+      Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+    if (options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND)) {
+      return newFileChannel(path, options, attrs);
+    }
+    return super.newByteChannel(path, options, attrs);
+  }
+
+  @Override
+  public OutputStream newOutputStream(Path path, OpenOption... options) throws IOException {
+    Set<OpenOption> set = new HashSet<>(List.of(options));
+    if (set.isEmpty()) {
+      set.addAll(List.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING));
+    }
+    set.add(StandardOpenOption.WRITE);
+    return java.nio.channels.Channels.newOutputStream(newFileChannel(path, set));
+  }
+
+  @Override
+  public void move(Path source, Path target, CopyOption... options) throws IOException {
+    operation();
+    Path from = real(source);
+    Path to = real(target);
+    synchronized (this) {
+      Durable moved = durableOf(from);
+      Durable replaced = durableOf(to);
+      Map<Path, Durable> before = new HashMap<>();
+      before.put(to, replaced);
+      before.put(from, moved);
+      entries.add(new Entry(to.getParent(), before));
+      durable.remove(from);
+      // What reaches the disk under the new name is what the old name had synced.
+      durable.put(to, moved.content() == null ? new Durable(new byte[0]) : moved);
+    }
+    super.move(source, target, options);
+  }
+
+  @Override
+  public void delete(Path path) throws IOException {
+    operation();
+    Path file = real(path);
+    synchronized (this) {
+      if (!Files.isDirectory(file)) {
+        entries.add(Entry.of(file, durableOf(file)));
+        durable.remove(file);
+      }
+    }
+    super.delete(path);
+  }
+
+  @Override
+  public boolean deleteIfExists(Path path) throws IOException {
+    if (!Files.exists(real(path))) {
+      return false;
+    }
+    delete(path);
+    return true;
+  }
+
+  @Override
+  public java.nio.file.FileSystem newFileSystem(URI uri, Map<String, ?> env) {
+    throw new UnsupportedOperationException();
+  }
+}
