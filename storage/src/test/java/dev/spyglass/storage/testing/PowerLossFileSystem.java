@@ -59,6 +59,7 @@ public final class PowerLossFileSystem extends FilterFileSystemProvider {
   private final AtomicLong operations = new AtomicLong();
   private volatile long crashAt = Long.MAX_VALUE;
   private volatile boolean dead;
+  private volatile java.util.function.Predicate<Path> diskFull;
 
   public PowerLossFileSystem() {
     super("powerloss://", FileSystems.getDefault());
@@ -72,6 +73,14 @@ public final class PowerLossFileSystem extends FilterFileSystemProvider {
   /** Dies at the {@code n}-th mutating operation from now (1 = the next one). */
   public void crashAfter(long n) {
     crashAt = operations.get() + n;
+  }
+
+  /**
+   * The next write to a file {@code which} accepts writes half its bytes, then fails as a full disk
+   * does ({@code ENOSPC}); the file system goes on working.
+   */
+  public void failNextWrite(java.util.function.Predicate<Path> which) {
+    diskFull = which;
   }
 
   /** Whether the crash point was reached. */
@@ -147,7 +156,9 @@ public final class PowerLossFileSystem extends FilterFileSystemProvider {
         for (int page = 0; page < length; page += PAGE) {
           byte[] from = random.nextBoolean() ? now : synced;
           int n = Math.max(0, Math.min(PAGE, Math.min(length, from.length) - page));
-          System.arraycopy(from, page, out, page, n); // a page not written reads as zeros
+          if (n > 0) {
+            System.arraycopy(from, page, out, page, n); // a page not written reads as zeros
+          }
         }
         return out;
       }
@@ -210,6 +221,13 @@ public final class PowerLossFileSystem extends FilterFileSystemProvider {
       @Override
       public int write(ByteBuffer src) throws IOException {
         operation();
+        java.util.function.Predicate<Path> full = diskFull;
+        if (full != null && full.test(file)) {
+          diskFull = null;
+          ByteBuffer half = src.slice(src.position(), src.remaining() / 2);
+          src.position(src.position() + super.write(half));
+          throw new IOException("No space left on device");
+        }
         return super.write(src);
       }
 

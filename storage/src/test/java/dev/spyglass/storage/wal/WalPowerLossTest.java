@@ -147,8 +147,9 @@ class WalPowerLossTest {
           byte[] request = record.request();
           String text = new String(request, StandardCharsets.ISO_8859_1);
           String id = text.substring(0, text.indexOf('|'));
-          assertThat(request).as("record %s read back intact", id).isEqualTo(
-              payload(id, request.length - id.length() - 1));
+          assertThat(request)
+              .as("record %s read back intact", id)
+              .isEqualTo(payload(id, request.length - id.length() - 1));
           assertThat(seen.add(id)).as("record %s read back once", id).isTrue();
         });
     assertThat(seen).containsAll(acknowledged);

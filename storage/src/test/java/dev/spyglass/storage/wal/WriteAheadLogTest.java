@@ -1,6 +1,7 @@
 package dev.spyglass.storage.wal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.spyglass.pipeline.RetryableException;
@@ -153,6 +154,34 @@ class WriteAheadLogTest {
       List<WalRecord> left = replay(wal, 0);
       assertThat(left.getFirst().lsn()).isLessThanOrEqualTo(middle.lsn());
       assertThat(texts(left)).endsWith(expected(100, 200).toArray(String[]::new));
+    }
+  }
+
+  @Test
+  void aDiskFullAppend_thatRolledIntoANewSegment_leavesNoPartialFrame_forALaterCrashToFind()
+      throws Exception {
+    dev.spyglass.storage.testing.PowerLossFileSystem fs =
+        new dev.spyglass.storage.testing.PowerLossFileSystem();
+    Path wrapped = fs.root(dir).resolve("faulty");
+    byte[] big = new byte[3000];
+    java.util.Arrays.fill(big, (byte) 'x');
+    try (WriteAheadLog wal =
+        WriteAheadLog.open(wrapped, 4096, true, 0, LOG, MeterProvider.noop().get("t"))) {
+      String first = WalFormat.fileName(0);
+      wal.append(Signal.LOGS, 1, "a".getBytes(StandardCharsets.UTF_8), null).join();
+      wal.append(Signal.LOGS, 2, big, null).join(); // fills the first segment
+      // The next record rolls into a second segment, where the disk fills half-way through it.
+      fs.failNextWrite(file -> !file.getFileName().toString().equals(first));
+      assertThatThrownBy(() -> wal.append(Signal.LOGS, 3, big, null).join())
+          .hasCauseInstanceOf(dev.spyglass.pipeline.RetryableException.class)
+          .hasMessageContaining("No space left on device");
+      wal.append(Signal.LOGS, 4, "after".getBytes(StandardCharsets.UTF_8), null).join();
+    }
+    try (WriteAheadLog reopened =
+        WriteAheadLog.open(wrapped, 4096, true, 0, LOG, MeterProvider.noop().get("t"))) {
+      assertThat(reopened.recovery().problems()).isEmpty();
+      List<WalRecord> records = replay(reopened, 0);
+      assertThat(records).extracting(WalRecord::receivedAtNanos).containsExactly(1L, 2L, 4L);
     }
   }
 
