@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spyglass.pipeline.service.Service;
-import dev.spyglass.receiver.testing.TestCertificates;
+import dev.spyglass.pipeline.testing.TestCertificates;
 import dev.spyglass.server.config.ConfigLoader;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;

@@ -2,7 +2,7 @@ package dev.spyglass.receiver.otlp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spyglass.receiver.testing.TestCertificates;
+import dev.spyglass.pipeline.testing.TestCertificates;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
 import io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporter;

@@ -30,8 +30,9 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * A node that speaks only TLS, with the certificates {@link TestCertificates} made in {@code
-   * certs}; clients must present a certificate.
+   * A node that speaks only TLS, with the certificates {@link
+   * dev.spyglass.pipeline.testing.TestCertificates} made in {@code certs}; clients must present a
+   * certificate.
    */
   public static RedisServer startTls(Path dir, Path certs) throws IOException {
     int port = freePort();

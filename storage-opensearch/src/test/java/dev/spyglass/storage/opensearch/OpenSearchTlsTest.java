@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.component.InvalidConfigException;
-import dev.spyglass.receiver.testing.TestCertificates;
+import dev.spyglass.pipeline.testing.TestCertificates;
 import dev.spyglass.storage.Otlp;
 import dev.spyglass.storage.SearchRequest;
 import io.opentelemetry.api.metrics.MeterProvider;

@@ -1,4 +1,4 @@
-package dev.spyglass.receiver.testing;
+package dev.spyglass.pipeline.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
