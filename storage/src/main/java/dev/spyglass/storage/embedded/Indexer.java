@@ -86,7 +86,8 @@ final class Indexer {
     this.failed =
         meter
             .counterBuilder("spyglass_store_index_failures")
-            .setDescription("Records the index refused; they stay in the write-ahead log")
+            .setDescription(
+                "Records the index refused (logged with the reason): not searchable, not retried")
             .build();
   }
 

@@ -125,7 +125,13 @@ class WriteAheadLogTest {
 
   @Test
   void concurrentAppends_shareFsyncs_andAllComplete() throws Exception {
-    try (WriteAheadLog wal = open(64 << 20)) {
+    io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader metrics =
+        io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader.create();
+    io.opentelemetry.sdk.metrics.SdkMeterProvider meters =
+        io.opentelemetry.sdk.metrics.SdkMeterProvider.builder()
+            .registerMetricReader(metrics)
+            .build();
+    try (WriteAheadLog wal = WriteAheadLog.open(dir, 64 << 20, true, 0, LOG, meters.get("t"))) {
       List<Thread> threads = new ArrayList<>();
       List<WalRecord> results = new CopyOnWriteArrayList<>();
       for (int t = 0; t < 8; t++) {
@@ -139,6 +145,14 @@ class WriteAheadLogTest {
       assertThat(results).hasSize(2000);
       assertThat(results).extracting(WalRecord::lsn).doesNotHaveDuplicates();
     }
+    // One fsync per group commit: 8 writers' appends shared far fewer than one each.
+    long fsyncs =
+        metrics.collectAllMetrics().stream()
+            .filter(m -> m.getName().equals("spyglass_wal_fsync_duration"))
+            .flatMap(m -> m.getHistogramData().getPoints().stream())
+            .mapToLong(p -> p.getCount())
+            .sum();
+    assertThat(fsyncs).isPositive().isLessThan(1000);
   }
 
   @Test
@@ -199,10 +213,13 @@ class WriteAheadLogTest {
   @Test
   void corruptionInAnEarlierSegment_isQuarantined_andReported_laterSegmentsStillReplay()
       throws Exception {
+    List<WalRecord> written;
     try (WriteAheadLog wal = open(1024)) {
-      appendAll(wal, 0, 100);
+      written = appendAll(wal, 0, 100);
     }
     Path first = segmentFiles().getFirst();
+    long secondBase =
+        WalFormat.baseOf(segmentFiles().get(1).getFileName().toString()).orElseThrow();
     flipByte(first, 200);
 
     try (WriteAheadLog reopened = open(1024)) {
@@ -215,9 +232,18 @@ class WriteAheadLogTest {
       try (Stream<Path> quarantined = Files.list(dir.resolve("quarantine"))) {
         assertThat(quarantined).hasSize(1);
       }
+      // Every record of every later segment, and of the damaged one only what lies wholly
+      // before the damage: nothing else, nothing twice.
+      List<String> wanted = new ArrayList<>();
+      for (int i = 0; i < written.size(); i++) {
+        WalRecord record = written.get(i);
+        if (record.end() <= 200 || record.lsn() >= secondBase) {
+          wanted.add(new String(payload(i), StandardCharsets.UTF_8));
+        }
+      }
       List<String> replayed = texts(replay(reopened, 0));
-      assertThat(replayed).isNotEmpty().endsWith(expected(90, 100).toArray(String[]::new));
-      assertThat(replayed).doesNotHaveDuplicates();
+      assertThat(written.stream().filter(r -> r.lsn() >= secondBase)).hasSizeGreaterThan(50);
+      assertThat(replayed).isEqualTo(wanted);
     }
   }
 
