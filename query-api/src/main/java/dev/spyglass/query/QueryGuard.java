@@ -3,8 +3,9 @@ package dev.spyglass.query;
 /**
  * Refuses queries that would be too costly before they reach the engine: too long (a 1 MB term),
  * nested too deep (10,000 parentheses would recurse the parser off the stack), regular expressions
- * whose automaton would explode. Leading wildcards, clause counts over 1,024 and regular
- * expressions too complex to determinize are refused by the engine and answered 400 (see {@link
+ * — anywhere in the query — whose automaton would explode. Leading wildcards (and regexes that may
+ * begin with any character), clause counts over 1,024 and regular expressions too complex to
+ * determinize are refused by the parser or the engine and answered 400 (see {@link
  * ApiErrorHandler}).
  */
 final class QueryGuard {
@@ -30,7 +31,9 @@ final class QueryGuard {
       char c = query.charAt(i);
       if (c == '\\') {
         i++;
-      } else if (!quoted && c == '/' && (i == 0 || " (:".indexOf(query.charAt(i - 1)) >= 0)) {
+      } else if (!quoted && c == '/') {
+        // Lucene's syntax reads any unescaped slash outside quotes as the start of a regular
+        // expression: after a colon, a parenthesis, +, -, ! or anywhere a term may begin.
         i = checkRegex(query, i);
       } else if (c == '"') {
         quoted = !quoted;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.linecorp.armeria.common.QueryParams;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -64,6 +65,18 @@ class QueryApiUnitsTest {
     assertThatThrownBy(() -> QueryGuard.check("body:/[ab]{1000}/")).hasMessageContaining("repeats");
     assertThatThrownBy(() -> QueryGuard.check("body:/[ab]{10}{10}/"))
         .hasMessageContaining("stacks");
+    // A regex anywhere a term may begin: required, prohibited, inside groups.
+    for (String hostile :
+        List.of(
+            "+/[ab]{1000}{1000}/",
+            "x -/[ab]{10}{10}/",
+            "!/[ab]{1000}/",
+            "(a OR (b AND body:/[ab]{1000}/))",
+            "a AND /[ab]{10}{10}/")) {
+      assertThatThrownBy(() -> QueryGuard.check(hostile))
+          .as(hostile)
+          .hasMessageContaining("regular expression");
+    }
     // Lucene's regexes are automata, not backtracking: (a+)+ is just a+, and allowed.
     assertThat(QueryGuard.check("body:/(a+)+/")).isNotNull();
   }

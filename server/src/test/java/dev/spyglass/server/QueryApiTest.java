@@ -214,6 +214,13 @@ class QueryApiTest {
     corpus.add("body:/[ab]{1000}{1000}/");
     corpus.add("(".repeat(10_000) + "a" + ")".repeat(10_000));
     corpus.add(String.join(" OR ", java.util.Collections.nCopies(5000, "body:x")));
+    // Regexes anywhere, and the clause and nesting limits within the 8,192-character limit.
+    corpus.add("+/[ab]{1000}{1000}/");
+    corpus.add("payment -/[ab]{1000}{1000}/");
+    corpus.add("(payment OR (x AND body:/[ab]{1000}{1000}/))");
+    corpus.add("body:/.*ment/");
+    corpus.add(String.join(" OR ", java.util.Collections.nCopies(1100, "x")));
+    corpus.add("(".repeat(33) + "payment" + ")".repeat(33));
     corpus.add("body:" + "x".repeat(1_000_000));
     for (String query : corpus) {
       HttpResponse<String> response = spyglass.get("/api/v1/logs/search?q=" + q(query));

@@ -354,6 +354,13 @@ public abstract class TelemetryStoreContract {
         .isInstanceOf(InvalidQueryException.class);
     assertThatThrownBy(() -> reader().search(SearchRequest.of(Signal.LOGS, "*leading", 0, 1, 10)))
         .isInstanceOf(InvalidQueryException.class);
+    // A regex that may begin with any character reads every term, as a leading wildcard does.
+    for (String regex : List.of("body:/.*leading/", "+/.+x/", "(a OR body:/[^a]bc/)")) {
+      assertThatThrownBy(() -> reader().search(SearchRequest.of(Signal.LOGS, regex, 0, 1, 10)))
+          .as(regex)
+          .isInstanceOf(InvalidQueryException.class)
+          .hasMessageContaining("can begin with any character");
+    }
   }
 
   // ---- The whole read side, with exact values (shop traces, CPU gauges, request counters). ----

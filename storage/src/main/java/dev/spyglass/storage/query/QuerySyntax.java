@@ -51,7 +51,11 @@ public final class QuerySyntax {
     String rewritten = numericAttributeRanges(elasticsearchRanges(text), points);
     parser.setPointsConfigMap(points);
     try {
-      return negativesMatchTheRest(parser.parse(rewritten, "body"));
+      Query parsed = parser.parse(rewritten, "body");
+      if (!leadingWildcard) {
+        refuseLeadingWildcardRegexps(parsed);
+      }
+      return negativesMatchTheRest(parsed);
     } catch (QueryNodeException e) {
       throw new InvalidQueryException("cannot parse query '" + text + "': " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -59,6 +63,38 @@ public final class QuerySyntax {
       throw refused != null
           ? refused
           : new InvalidQueryException("cannot parse query '" + text + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** A regex that may begin with any character: {@code /.*foo/}, {@code /.+/}, {@code /[^a]x/}. */
+  private static final java.util.regex.Pattern LEADING_ANY =
+      java.util.regex.Pattern.compile("^\\(*(\\.|\\[\\^)");
+
+  /**
+   * A regex that can start with any character visits every term of its field, as a leading wildcard
+   * does, and is refused as one ({@code query.allow_leading_wildcard} allows both).
+   */
+  private static void refuseLeadingWildcardRegexps(Query query) {
+    switch (query) {
+      case org.apache.lucene.search.BooleanQuery bool ->
+          bool.clauses().forEach(clause -> refuseLeadingWildcardRegexps(clause.query()));
+      case org.apache.lucene.search.BoostQuery boost ->
+          refuseLeadingWildcardRegexps(boost.getQuery());
+      case org.apache.lucene.search.ConstantScoreQuery constant ->
+          refuseLeadingWildcardRegexps(constant.getQuery());
+      case org.apache.lucene.search.RegexpQuery regexp -> {
+        String text = regexp.getRegexp().text();
+        if (LEADING_ANY.matcher(text).find()) {
+          throw new InvalidQueryException(
+              "leading_wildcard",
+              "the regular expression /"
+                  + text
+                  + "/ can begin with any character, which reads every term of "
+                  + regexp.getField()
+                  + " like a leading wildcard; anchor its start (e.g. /GET.*/)");
+        }
+      }
+      default -> {}
     }
   }
 

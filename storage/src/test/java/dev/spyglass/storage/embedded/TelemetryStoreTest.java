@@ -446,6 +446,7 @@ class TelemetryStoreTest {
             StoreConfig.Patterns.DEFAULT);
     try (TelemetryStore store = open(enabled)) {
       assertThat(count(store, "body:*eset")).isEqualTo(1);
+      assertThat(count(store, "body:/.*eset/")).isEqualTo(1);
     }
   }
 
