@@ -61,7 +61,12 @@ final class OtlpHttpService<R extends Message> implements HttpService {
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
     Format format = Format.of(req.contentType());
-    Format answerIn = format == null ? Format.JSON : format;
+    // Answers in the request's own content type, parameters included (OTLP/HTTP); JSON when that
+    // is not one we speak.
+    Reply answerIn =
+        format == null
+            ? new Reply(Format.JSON, MediaType.JSON)
+            : new Reply(format, req.contentType());
     Optional<String> principal = Optional.empty();
     if (auth.isPresent()) {
       principal = auth.get().authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION));
@@ -78,10 +83,16 @@ final class OtlpHttpService<R extends Message> implements HttpService {
               + req.contentType()
               + "'; expected application/x-protobuf or application/json");
     }
+    long declared = req.headers().contentLength();
+    if (declared > maxBodySize()) {
+      // Refused on its Content-Length, before a byte of it is read, with the same OTLP answer.
+      return tooLarge(answerIn);
+    }
+    ctx.setMaxRequestLength(maxBodySize());
     String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
     if (!RequestBody.isSupported(encoding)) {
       return error(
-          format,
+          answerIn,
           HttpStatus.UNSUPPORTED_MEDIA_TYPE,
           3,
           "unsupported Content-Encoding '" + encoding + "'; supported: gzip, deflate, zstd");
@@ -92,7 +103,7 @@ final class OtlpHttpService<R extends Message> implements HttpService {
             .thenApplyAsync(body -> decode(body, encoding, format), ctx.blockingTaskExecutor())
             .thenCompose(
                 request -> exports.export(signal, consumer, request, context, Transport.HTTP))
-            .handle((message, failure) -> answer(format, message, failure));
+            .handle((message, failure) -> answer(answerIn, message, failure));
     return HttpResponse.of(response);
   }
 
@@ -112,9 +123,9 @@ final class OtlpHttpService<R extends Message> implements HttpService {
     }
   }
 
-  private HttpResponse answer(Format format, Message message, Throwable failure) {
+  private HttpResponse answer(Reply reply, Message message, Throwable failure) {
     if (failure == null) {
-      return HttpResponse.of(HttpStatus.OK, format.mediaType, format.encode(message));
+      return HttpResponse.of(HttpStatus.OK, reply.type(), reply.format().encode(message));
     }
     Throwable cause =
         failure instanceof CompletionException && failure.getCause() != null
@@ -122,11 +133,7 @@ final class OtlpHttpService<R extends Message> implements HttpService {
             : failure;
     if (cause instanceof ContentTooLargeException
         || cause instanceof RequestBody.TooLargeException) {
-      return error(
-          format,
-          HttpStatus.REQUEST_ENTITY_TOO_LARGE,
-          3,
-          "request body exceeds " + maxBodySize() + " bytes (after decompression)");
+      return tooLarge(reply);
     }
     ConsumeException classified = ConsumeException.classify(cause);
     if (classified instanceof RetryableException retryable) {
@@ -134,12 +141,20 @@ final class OtlpHttpService<R extends Message> implements HttpService {
       log.debug("answering 503: {}", retryable.getMessage());
       ResponseHeaders headers =
           ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
-              .contentType(format.mediaType)
+              .contentType(reply.type())
               .set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds))
               .build();
-      return HttpResponse.of(headers, format.status(14, retryable.getMessage()));
+      return HttpResponse.of(headers, reply.format().status(14, retryable.getMessage()));
     }
-    return error(format, HttpStatus.BAD_REQUEST, 3, classified.getMessage());
+    return error(reply, HttpStatus.BAD_REQUEST, 3, classified.getMessage());
+  }
+
+  private HttpResponse tooLarge(Reply reply) {
+    return error(
+        reply,
+        HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+        3,
+        "request body exceeds " + maxBodySize() + " bytes (after decompression)");
   }
 
   private long maxBodySize() {
@@ -154,11 +169,14 @@ final class OtlpHttpService<R extends Message> implements HttpService {
     return new RequestContext(Optional.of(remote), headers, principal);
   }
 
-  private static HttpResponse error(Format format, HttpStatus status, int code, String message) {
+  private static HttpResponse error(Reply reply, HttpStatus status, int code, String message) {
     return HttpResponse.of(
-        ResponseHeaders.builder(status).contentType(format.mediaType).build(),
-        format.status(code, message));
+        ResponseHeaders.builder(status).contentType(reply.type()).build(),
+        reply.format().status(code, message));
   }
+
+  /** How to answer: the encoding, and the content type to say it in. */
+  private record Reply(Format format, MediaType type) {}
 
   /** The two OTLP/HTTP encodings. */
   enum Format {

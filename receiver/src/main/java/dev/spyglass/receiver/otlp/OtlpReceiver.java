@@ -107,7 +107,10 @@ final class OtlpReceiver implements Receiver {
 
   private Server httpServer(HttpSettings settings) {
     ServerBuilder server = listener(settings.endpoint(), settings.tls());
-    server.maxRequestLength(settings.maxRequestBodySize());
+    // No server-wide cap: the OTLP service caps each request itself (its Content-Length first,
+    // then what arrives), so that even a refusal by length is answered with a google.rpc.Status
+    // in the request's content type rather than Armeria's plain-text 413.
+    server.maxRequestLength(0);
     Optional<BearerTokens> auth = auth(settings.auth());
     addHttp(server, OtlpSignal.TRACES, settings, auth);
     addHttp(server, OtlpSignal.METRICS, settings, auth);

@@ -132,7 +132,9 @@ class OtlpHttpProtocolTest {
         post("/v1/logs", "application/json; charset=utf-8", null, json.getBytes());
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("content-type")).hasValue(JSON);
+    // The answer's Content-Type is the request's, parameters included (OTLP/HTTP).
+    assertThat(response.headers().firstValue("content-type"))
+        .hasValue("application/json; charset=utf-8");
     assertThat(text(response)).isEqualTo("{}");
   }
 
@@ -266,7 +268,16 @@ class OtlpHttpProtocolTest {
     byte[] big = logs(10_000).toByteArray();
     assertThat(big.length).isGreaterThan(64 * 1024);
 
-    assertThat(post("/v1/logs", PROTOBUF, null, big).statusCode()).isEqualTo(413);
+    // Refused on its Content-Length, yet answered as OTLP: a google.rpc.Status in the request's
+    // own content type, parameters included.
+    HttpResponse<byte[]> plain = post("/v1/logs", PROTOBUF, null, big);
+    assertThat(plain.statusCode()).isEqualTo(413);
+    assertThat(plain.headers().firstValue("content-type")).contains(PROTOBUF);
+    assertThat(protobufStatus(plain).getMessage()).contains("65536 bytes");
+    HttpResponse<byte[]> json = post("/v1/logs", JSON + "; charset=utf-8", null, big);
+    assertThat(json.statusCode()).isEqualTo(413);
+    assertThat(json.headers().firstValue("content-type")).contains(JSON + "; charset=utf-8");
+    assertThat(text(json)).contains("\"message\"").contains("65536 bytes");
     HttpResponse<byte[]> compressed = post("/v1/logs", PROTOBUF, "gzip", gzip(big));
     assertThat(compressed.statusCode()).isEqualTo(413);
     assertThat(protobufStatus(compressed).getMessage()).contains("65536 bytes");
