@@ -45,7 +45,8 @@ class QueryDeadlineTest {
             receivers:
               otlp: { protocols: { http: { endpoint: 127.0.0.1:%1$d } } }
             exporters:
-              spyglass: { path: %2$s, refresh_interval: 100ms }
+              # /.*9.*/ below reads every term; it takes allowing leading wildcards.
+              spyglass: { path: %2$s, refresh_interval: 100ms, query: { allow_leading_wildcard: true } }
             extensions:
               api: { endpoint: 127.0.0.1:%3$d, storage: spyglass, query_timeout: 1ms }
               api/patient: { endpoint: 127.0.0.1:PATIENT }

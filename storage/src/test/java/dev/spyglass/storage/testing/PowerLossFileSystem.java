@@ -217,9 +217,20 @@ public final class PowerLossFileSystem extends FilterFileSystemProvider {
       operation();
       track(file);
     }
+    // O_SYNC / O_DSYNC: every write is on the disk when it returns.
+    boolean synchronous =
+        options.contains(StandardOpenOption.SYNC) || options.contains(StandardOpenOption.DSYNC);
     return new FilterFileChannel(super.newFileChannel(path, options, attrs)) {
       @Override
       public int write(ByteBuffer src) throws IOException {
+        int written = unsyncedWrite(src);
+        if (synchronous) {
+          synced(file);
+        }
+        return written;
+      }
+
+      private int unsyncedWrite(ByteBuffer src) throws IOException {
         operation();
         java.util.function.Predicate<Path> full = diskFull;
         if (full != null && full.test(file)) {
@@ -234,13 +245,21 @@ public final class PowerLossFileSystem extends FilterFileSystemProvider {
       @Override
       public int write(ByteBuffer src, long position) throws IOException {
         operation();
-        return super.write(src, position);
+        int written = super.write(src, position);
+        if (synchronous) {
+          synced(file);
+        }
+        return written;
       }
 
       @Override
       public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         operation();
-        return super.write(srcs, offset, length);
+        long written = super.write(srcs, offset, length);
+        if (synchronous) {
+          synced(file);
+        }
+        return written;
       }
 
       @Override
