@@ -83,8 +83,8 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
-    Path loghubDir = loghub != null ? loghub : home.resolve("../shared/data/loghub").normalize();
-    Path workDir = work != null ? work : home.resolve("bench/target/work");
+    Path loghubDir = loghubDir();
+    Path workDir = workDir();
     deleteRecursively(workDir);
     Files.createDirectories(workDir);
     LoghubCorpus corpus = LoghubCorpus.read(loghubDir);
@@ -201,6 +201,16 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
+  /** {@code --loghub}, or the samples beside the checkout. */
+  Path loghubDir() {
+    return loghub != null ? loghub : home.resolve("../shared/data/loghub").normalize();
+  }
+
+  /** {@code --work}, or {@code bench/target/work} in the checkout. */
+  Path workDir() {
+    return work != null ? work : home.resolve("bench/target/work");
+  }
+
   private void runJmh(Path loghubDir, PrintStream out) throws Exception {
     out.printf("%n== JMH (per request of 500 log records) ==%n");
     var options =
@@ -274,10 +284,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      Path loghub =
-          parent.loghub != null
-              ? parent.loghub
-              : parent.home.resolve("../shared/data/loghub").normalize();
+      Path loghub = parent.loghubDir();
       List<dev.spyglass.patterns.LoghubEvaluation.Score> scores = new java.util.ArrayList<>();
       for (String system : dev.spyglass.patterns.LoghubEvaluation.SYSTEMS) {
         scores.add(dev.spyglass.patterns.LoghubEvaluation.score(loghub, system));
@@ -285,7 +292,7 @@ public final class Main implements Callable<Integer> {
       System.out.println("== log pattern accuracy (Loghub 2k, one configuration) ==");
       System.out.print(dev.spyglass.patterns.LoghubEvaluation.table(scores));
       if (!noCost) {
-        Path work = parent.home.resolve("bench/target/work");
+        Path work = parent.workDir();
         deleteRecursively(work);
         java.nio.file.Files.createDirectories(work);
         PatternsCostBenchmark.Result cost =
@@ -348,11 +355,8 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      Path loghub =
-          parent.loghub != null
-              ? parent.loghub
-              : parent.home.resolve("../shared/data/loghub").normalize();
-      Path work = parent.work != null ? parent.work : parent.home.resolve("bench/target/work");
+      Path loghub = parent.loghubDir();
+      Path work = parent.workDir();
       deleteRecursively(work);
       Files.createDirectories(work);
       long measured = records != null ? records : parent.quick ? 100_000 : 1_000_000;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ShippedPositionPowerLossTest {
   @Test
   void theShippedPosition_isNeverTorn_norBehindAWriteThatReturned() throws Exception {
-    int cut =
+    long cut =
         DurablePositionRounds.run(
             dir -> new ShippedPosition(dir).read(),
             (dir, position) -> new ShippedPosition(dir).write(position));

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class CheckpointPowerLossTest {
   @Test
   void theCheckpoint_isNeverTorn_norBehindAWriteThatReturned() throws Exception {
-    int cut = DurablePositionRounds.run(Checkpoint::read, Checkpoint::write);
+    long cut = DurablePositionRounds.run(Checkpoint::read, Checkpoint::write);
     assertThat(cut).as("rounds in which the power cut came mid-write").isPositive();
   }
 }

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.storage.testing.PowerLossFileSystem;
+import dev.spyglass.storage.testing.PowerLossRounds;
 import io.opentelemetry.api.metrics.MeterProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -18,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.helpers.NOPLogger;
@@ -32,68 +30,47 @@ import org.slf4j.helpers.NOPLogger;
  */
 class WalPowerLossTest {
   private static final Logger LOG = NOPLogger.NOP_LOGGER;
-  private static final int ROUNDS = Integer.getInteger("tests.rounds", 1000);
-  private static final long SEED = Long.getLong("tests.seed", System.nanoTime());
 
   @Test
   void everyAcknowledgedRecord_survivesAPowerCut_exactlyOnce_andNothingTornIsRead()
       throws Exception {
-    long crashes = 0;
-    for (int round = 0; round < ROUNDS; round++) {
-      long seed = SEED + round;
-      try {
-        crashes += round(seed);
-      } catch (Throwable failure) {
-        throw new AssertionError(
-            "power-loss round failed; replay with -Dtests.seed=" + seed + " -Dtests.rounds=1",
-            failure);
-      }
-    }
+    long crashes = PowerLossRounds.run(WalPowerLossTest::round);
     // The crash point fires in most rounds (some rounds end before reaching it).
-    assertThat(crashes).isGreaterThan(ROUNDS / 2);
+    assertThat(crashes).isGreaterThan(PowerLossRounds.count() / 2);
   }
 
   /** One round: a few lives of the log, each ended by a power cut. The crashes that fired. */
-  private static int round(long seed) throws Exception {
-    Random random = new Random(seed);
-    PowerLossFileSystem fs = new PowerLossFileSystem();
-    Path real = Files.createTempDirectory(scratch(), "wal-powerloss-");
-    try {
-      Path dir = fs.root(real).resolve("wal");
-      long segmentSize = 2048 + random.nextInt(30_000);
-      Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-      int crashes = 0;
-      int lives = 1 + random.nextInt(3);
-      for (int life = 0; life < lives; life++) {
-        WriteAheadLog wal =
-            WriteAheadLog.open(dir, segmentSize, true, 0, LOG, MeterProvider.noop().get("t"));
-        check(wal, acknowledged);
-        fs.crashAfter(1 + random.nextInt(300));
-        List<Thread> writers = new ArrayList<>();
-        int writerCount = 1 + random.nextInt(4);
-        for (int w = 0; w < writerCount; w++) {
-          long writerSeed = random.nextLong();
-          String name = life + "-" + w;
-          writers.add(
-              Thread.ofPlatform().start(() -> write(wal, name, writerSeed, fs, acknowledged)));
-        }
-        for (Thread writer : writers) {
-          writer.join();
-        }
-        crashes += fs.crashed() ? 1 : 0;
-        wal.crash();
-        fs.powerLoss(random);
-      }
+  private static int round(Random random, PowerLossFileSystem fs, Path root) throws Exception {
+    Path dir = root.resolve("wal");
+    long segmentSize = 2048 + random.nextInt(30_000);
+    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    int crashes = 0;
+    int lives = 1 + random.nextInt(3);
+    for (int life = 0; life < lives; life++) {
       WriteAheadLog wal =
           WriteAheadLog.open(dir, segmentSize, true, 0, LOG, MeterProvider.noop().get("t"));
       check(wal, acknowledged);
-      wal.close();
-      return crashes;
-    } finally {
-      try (Stream<Path> files = Files.walk(real)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      fs.crashAfter(1 + random.nextInt(300));
+      List<Thread> writers = new ArrayList<>();
+      int writerCount = 1 + random.nextInt(4);
+      for (int w = 0; w < writerCount; w++) {
+        long writerSeed = random.nextLong();
+        String name = life + "-" + w;
+        writers.add(
+            Thread.ofPlatform().start(() -> write(wal, name, writerSeed, fs, acknowledged)));
       }
+      for (Thread writer : writers) {
+        writer.join();
+      }
+      crashes += fs.crashed() ? 1 : 0;
+      wal.crash();
+      fs.powerLoss(random);
     }
+    WriteAheadLog wal =
+        WriteAheadLog.open(dir, segmentSize, true, 0, LOG, MeterProvider.noop().get("t"));
+    check(wal, acknowledged);
+    wal.close();
+    return crashes;
   }
 
   /** Appends until the power goes or 150 records are in; records what was acknowledged. */
@@ -153,13 +130,5 @@ class WalPowerLossTest {
           assertThat(seen.add(id)).as("record %s read back once", id).isTrue();
         });
     assertThat(seen).containsAll(acknowledged);
-  }
-
-  /** Memory-backed when there is one: the power loss is simulated, fsyncs need not be slow. */
-  private static Path scratch() {
-    Path shm = Path.of("/dev/shm");
-    return Files.isDirectory(shm) && Files.isWritable(shm)
-        ? shm
-        : Path.of(System.getProperty("java.io.tmpdir"));
   }
 }
