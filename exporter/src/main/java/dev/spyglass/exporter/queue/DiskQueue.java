@@ -13,6 +13,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -42,7 +44,9 @@ import org.slf4j.Logger;
  * <p>Segment files {@code <first sequence>.queue} hold frames {@code u32 length | u32 CRC32C | u64
  * sequence | u8 signal | OTLP request}; one thread appends every waiting offer and fsyncs once per
  * group before their futures complete. {@code watermark} holds the lowest sequence not yet
- * finished; segments wholly below it are deleted. Frames are read back from disk when taken.
+ * finished; a segment whose frames all lie below it is deleted, judged by the highest sequence it
+ * holds (not by its name: a failed write may leave a segment behind or continue in an older one).
+ * Frames are read back from disk when taken.
  */
 public final class DiskQueue implements SendingQueue {
   static final long SEGMENT_BYTES = 8L << 20;
@@ -53,6 +57,8 @@ public final class DiskQueue implements SendingQueue {
 
   private final Path directory;
   private final int capacity;
+  private final long segmentBytes;
+  private final long watermarkEveryNanos;
   private final Logger log;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
@@ -60,15 +66,20 @@ public final class DiskQueue implements SendingQueue {
   // Guarded by lock.
   private final ArrayDeque<Location> waiting = new ArrayDeque<>();
   private final TreeSet<Long> unfinished = new TreeSet<>();
+  // Read-only channels, one per segment: an interrupted reader closes its channel (NIO does), and
+  // that must never close the channel being written.
   private final NavigableMap<Long, FileChannel> segments = new TreeMap<>();
+  private final Map<Long, Long> highestIn = new HashMap<>();
   private final List<Offer> pending = new ArrayList<>();
   private long nextSequence;
   private long persistedWatermark;
   private boolean closed;
   // Only the writer thread touches these after open.
-  private FileChannel current;
+  private FileChannel current; // the segment being written, opened for writing
   private long currentFirst;
   private long currentSize;
+  // A failed group could not get back to the segment it began in: the next starts a new one.
+  private boolean currentDamaged;
   private long lastWatermarkWrite;
   private final Thread writer;
 
@@ -76,9 +87,12 @@ public final class DiskQueue implements SendingQueue {
 
   private record Offer(Telemetry batch, CompletableFuture<Void> done) {}
 
-  private DiskQueue(Path directory, int capacity, Logger log) {
+  private DiskQueue(
+      Path directory, int capacity, long segmentBytes, long watermarkEveryNanos, Logger log) {
     this.directory = directory;
     this.capacity = capacity;
+    this.segmentBytes = segmentBytes;
+    this.watermarkEveryNanos = watermarkEveryNanos;
     this.log = log;
     this.writer =
         Thread.ofPlatform().daemon().name("queue-writer " + directory).unstarted(this::writeLoop);
@@ -86,8 +100,15 @@ public final class DiskQueue implements SendingQueue {
 
   /** Opens (or creates) the queue in {@code directory}, reading back every unfinished batch. */
   public static DiskQueue open(Path directory, int capacity, Logger log) throws IOException {
+    return open(directory, capacity, SEGMENT_BYTES, WATERMARK_EVERY_NANOS, log);
+  }
+
+  /** As {@link #open(Path, int, Logger)}, with small segments and a busy watermark for tests. */
+  static DiskQueue open(
+      Path directory, int capacity, long segmentBytes, long watermarkEveryNanos, Logger log)
+      throws IOException {
     Files.createDirectories(directory);
-    DiskQueue queue = new DiskQueue(directory, capacity, log);
+    DiskQueue queue = new DiskQueue(directory, capacity, segmentBytes, watermarkEveryNanos, log);
     queue.recover();
     queue.writer.start();
     return queue;
@@ -128,6 +149,7 @@ public final class DiskQueue implements SendingQueue {
           recovered++;
         }
         highest = Math.max(highest, sequence);
+        highestIn.merge(first, sequence, Math::max);
         offset += HEADER_BYTES + length;
       }
       if (offset < size) {
@@ -175,7 +197,7 @@ public final class DiskQueue implements SendingQueue {
       lock.lock();
       try {
         if (pending.isEmpty() && !closed) {
-          pendingOrStop.awaitNanos(WATERMARK_EVERY_NANOS);
+          pendingOrStop.awaitNanos(watermarkEveryNanos);
         }
         if (closed) {
           return;
@@ -198,17 +220,23 @@ public final class DiskQueue implements SendingQueue {
     List<Location> written = new ArrayList<>(group.size());
     long startSegment = currentFirst;
     long startSize = -1;
+    long sequence;
+    lock.lock();
     try {
-      startSize = currentSize;
-      long sequence;
-      lock.lock();
-      try {
-        sequence = nextSequence;
-      } finally {
-        lock.unlock();
+      sequence = nextSequence;
+    } finally {
+      lock.unlock();
+    }
+    long firstSequence = sequence;
+    try {
+      if (currentDamaged) {
+        openSegment(sequence);
+        currentDamaged = false;
       }
+      startSegment = currentFirst;
+      startSize = currentSize;
       for (Offer offer : group) {
-        if (currentSize >= SEGMENT_BYTES) {
+        if (currentSize >= segmentBytes) {
           current.force(false);
           openSegment(sequence);
         }
@@ -231,6 +259,13 @@ public final class DiskQueue implements SendingQueue {
     } catch (IOException | RuntimeException e) {
       log.error("sending queue {}: cannot write: {}", directory, e.toString());
       undo(startSegment, startSize);
+      lock.lock();
+      try {
+        // Never reuse the sequences of frames that may be left on disk whole.
+        nextSequence = firstSequence + group.size();
+      } finally {
+        lock.unlock();
+      }
       RetryableException failure =
           new RetryableException(
               "sending queue cannot write to disk: " + e, Duration.ofSeconds(1), e);
@@ -242,6 +277,7 @@ public final class DiskQueue implements SendingQueue {
       for (Location location : written) {
         waiting.add(location);
         unfinished.add(location.sequence());
+        highestIn.merge(location.segment(), location.sequence(), Math::max);
       }
       nextSequence = written.getLast().sequence() + 1;
       notEmpty.signalAll();
@@ -251,19 +287,22 @@ public final class DiskQueue implements SendingQueue {
     group.forEach(offer -> offer.done().complete(null));
   }
 
-  /** Removes what a failed group wrote: segments it opened, and its frames in the first one. */
+  /**
+   * Removes what a failed group wrote: segments it opened, and its frames in the first one. Writes
+   * are positional, so the next group overwrites what this one left even if the truncation fails;
+   * if the group cannot get back to its first segment, the next one starts a new segment.
+   */
   private void undo(long startSegment, long startSize) {
     if (startSize < 0) {
+      currentDamaged = true;
       return;
     }
     try {
       List<Map.Entry<Long, FileChannel>> opened;
       lock.lock();
       try {
-        opened = new ArrayList<>(segments.tailMap(startSegment, false).entrySet());
-        opened.forEach(segment -> segments.remove(segment.getKey()));
-        current = segments.get(startSegment);
-        currentFirst = startSegment;
+        opened = copy(segments.tailMap(startSegment, false));
+        opened.forEach(segment -> forget(segment.getKey()));
       } finally {
         lock.unlock();
       }
@@ -271,8 +310,16 @@ public final class DiskQueue implements SendingQueue {
         segment.getValue().close();
         Files.deleteIfExists(segmentPath(segment.getKey()));
       }
-      current.truncate(startSize);
+      if (currentFirst != startSegment) {
+        currentDamaged = true;
+        FileChannel start = FileChannel.open(segmentPath(startSegment), StandardOpenOption.WRITE);
+        current.close();
+        current = start;
+        currentFirst = startSegment;
+        currentDamaged = false;
+      }
       currentSize = startSize;
+      current.truncate(startSize);
     } catch (IOException e) {
       log.error("sending queue {}: cannot undo a failed write: {}", directory, e.toString());
     }
@@ -295,6 +342,17 @@ public final class DiskQueue implements SendingQueue {
       }
       try {
         return new QueuedBatch(location.sequence(), read(channel, location));
+      } catch (ClosedByInterruptException e) {
+        // NIO closed the channel under the interrupted reader: the batch stays queued.
+        lock.lock();
+        try {
+          waiting.addFirst(location);
+          reopenReader(location.segment(), channel);
+        } finally {
+          lock.unlock();
+        }
+        Thread.interrupted();
+        throw new InterruptedException("interrupted while reading batch " + location.sequence());
       } catch (IOException | RuntimeException e) {
         log.error(
             "sending queue {}: batch {} cannot be read back and is dropped: {}",
@@ -303,6 +361,18 @@ public final class DiskQueue implements SendingQueue {
             e.toString());
         finished(location.sequence());
       }
+    }
+  }
+
+  /** Replaces a segment's reader an interrupt closed; the caller holds the lock. */
+  private void reopenReader(long segment, FileChannel closed) {
+    if (segments.get(segment) != closed) {
+      return;
+    }
+    try {
+      segments.put(segment, FileChannel.open(segmentPath(segment), StandardOpenOption.READ));
+    } catch (IOException e) {
+      log.error("sending queue {}: cannot reopen segment {}: {}", directory, segment, e.toString());
     }
   }
 
@@ -349,7 +419,7 @@ public final class DiskQueue implements SendingQueue {
   private void persistWatermarkIfMoved() {
     long now = System.nanoTime();
     long watermark = watermark();
-    if (watermark == persistedWatermark || now - lastWatermarkWrite < WATERMARK_EVERY_NANOS) {
+    if (watermark == persistedWatermark || now - lastWatermarkWrite < watermarkEveryNanos) {
       return;
     }
     lastWatermarkWrite = now;
@@ -412,13 +482,12 @@ public final class DiskQueue implements SendingQueue {
     lock.lock();
     try {
       for (Map.Entry<Long, FileChannel> segment : segments.entrySet()) {
-        Long next = segments.higherKey(segment.getKey());
         boolean written = current != null && segment.getKey() == currentFirst;
-        if (next != null && next <= watermark && !written) {
-          finished.add(segment);
+        if (highestIn.getOrDefault(segment.getKey(), -1L) < watermark && !written) {
+          finished.add(Map.entry(segment.getKey(), segment.getValue()));
         }
       }
-      finished.forEach(segment -> segments.remove(segment.getKey()));
+      finished.forEach(segment -> forget(segment.getKey()));
     } finally {
       lock.unlock();
     }
@@ -428,23 +497,47 @@ public final class DiskQueue implements SendingQueue {
     }
   }
 
+  /**
+   * The entries of {@code segments}, copied: a {@code TreeMap} entry held across a removal may take
+   * another segment's key and channel (the map moves a successor into a removed node).
+   */
+  private static List<Map.Entry<Long, FileChannel>> copy(Map<Long, FileChannel> segments) {
+    List<Map.Entry<Long, FileChannel>> copies = new ArrayList<>();
+    segments.forEach((first, channel) -> copies.add(Map.entry(first, channel)));
+    return copies;
+  }
+
+  /** Drops a segment from the queue's books; the caller holds the lock. */
+  private void forget(long first) {
+    segments.remove(first);
+    highestIn.remove(first);
+  }
+
+  /** Starts segment {@code first} and makes it the one written; the previous one is synced. */
   private void openSegment(long first) throws IOException {
     FileChannel channel =
-        FileChannel.open(
-            segmentPath(first),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
-    channel.truncate(0);
-    syncDirectory();
+        FileChannel.open(segmentPath(first), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel reader;
+    try {
+      channel.truncate(0); // debris of a segment no frame of which was read back
+      syncDirectory();
+      reader = FileChannel.open(segmentPath(first), StandardOpenOption.READ);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
     lock.lock();
     try {
-      FileChannel previous = segments.put(first, channel);
-      if (previous != null && previous != channel) {
+      highestIn.remove(first);
+      FileChannel previous = segments.put(first, reader);
+      if (previous != null) {
         previous.close();
       }
     } finally {
       lock.unlock();
+    }
+    if (current != null) {
+      current.close();
     }
     current = channel;
     currentFirst = first;
@@ -554,6 +647,11 @@ public final class DiskQueue implements SendingQueue {
         }
       }
       segments.clear();
+      if (current != null) {
+        current.close();
+      }
+    } catch (IOException e) {
+      log.warn("sending queue {}: {}", directory, e.toString());
     } finally {
       lock.unlock();
     }

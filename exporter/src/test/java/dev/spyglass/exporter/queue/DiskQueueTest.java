@@ -7,6 +7,7 @@ import dev.spyglass.pipeline.Logs;
 import dev.spyglass.pipeline.RetryableException;
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.Telemetry;
+import dev.spyglass.pipeline.testing.PowerLossFileSystem;
 import dev.spyglass.pipeline.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -130,6 +131,59 @@ class DiskQueueTest {
     assertThat(segments()).hasSizeLessThanOrEqualTo(1);
     try (DiskQueue queue = DiskQueue.open(dir, 100, log)) {
       assertThat(queue.size()).isZero();
+    }
+  }
+
+  @Test
+  void aConsumerInterruptedMidRead_leavesItsBatchQueuedAndTheQueueWorking() throws Exception {
+    PowerLossFileSystem fs = new PowerLossFileSystem();
+    Path queueDir = fs.root(dir).resolve("queue");
+    try (DiskQueue queue = DiskQueue.open(queueDir, 100, log)) {
+      for (int i = 1; i <= 3; i++) {
+        queue.offer(TestData.logs(i)).get();
+      }
+      fs.interruptNextRead(file -> file.toString().endsWith(".queue"));
+      assertThatThrownBy(queue::take).isInstanceOf(InterruptedException.class);
+      assertThat(Thread.interrupted()).as("interrupt consumed by the exception").isFalse();
+      queue.offer(TestData.logs(4)).get(); // the writer was not closed with the reader
+      List<Integer> counts = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        QueuedBatch taken = queue.take();
+        counts.add(taken.batch().itemCount());
+        if (i < 2) {
+          queue.finished(taken);
+        }
+      }
+      assertThat(counts).containsExactly(1, 2, 3, 4);
+    }
+    try (DiskQueue queue = DiskQueue.open(queueDir, 100, log)) {
+      assertThat(queue.size()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aFailedWriteThatCannotBeCutOff_doesNotHideTheBatchesAcknowledgedAfterIt() throws Exception {
+    PowerLossFileSystem fs = new PowerLossFileSystem();
+    Path queueDir = fs.root(dir).resolve("queue");
+    try (DiskQueue queue = DiskQueue.open(queueDir, 100, log)) {
+      queue.offer(TestData.logs(1)).get();
+      // The disk is full half-way through the next frame, and cutting it off fails too.
+      fs.failNextWrite(file -> file.toString().endsWith(".queue"));
+      fs.failNextTruncate(file -> file.toString().endsWith(".queue"));
+      assertThatThrownBy(() -> queue.offer(TestData.logs(2)).get())
+          .hasCauseInstanceOf(RetryableException.class)
+          .hasMessageContaining("No space left on device");
+      queue.offer(TestData.logs(3)).get();
+      queue.offer(TestData.logs(4)).get();
+    }
+    try (DiskQueue queue = DiskQueue.open(queueDir, 100, log)) {
+      List<Integer> counts = new ArrayList<>();
+      while (queue.size() > 0) {
+        QueuedBatch taken = queue.take();
+        counts.add(taken.batch().itemCount());
+        queue.finished(taken);
+      }
+      assertThat(counts).containsExactly(1, 3, 4);
     }
   }
 

@@ -24,6 +24,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Optional;
 
@@ -98,9 +99,15 @@ final class OtlpGrpcServices {
         settings.includeMetadata() ? Metadata.of(ctx.request().headers()) : Map.of();
     RequestContext context =
         new RequestContext(Optional.of(ctx.remoteAddress()), headers, principal);
-    exports
-        .export(signal, consumer, request, context, Transport.GRPC)
-        .whenComplete(
+    CompletableFuture<Message> exported;
+    try {
+      exported = exports.export(signal, consumer, request, context, Transport.GRPC);
+    } catch (RuntimeException | Error e) {
+      // A bug or a lack of memory on our side: the client should retry (as over HTTP), not give up
+      // on an UNKNOWN the gRPC runtime would answer for an exception escaping this method.
+      exported = CompletableFuture.failedFuture(e);
+    }
+    exported.whenComplete(
             (response, failure) -> {
               if (failure == null) {
                 observer.onNext(responseType.cast(response));

@@ -84,6 +84,29 @@ class OtlpGrpcProtocolTest {
   }
 
   @Test
+  void anExceptionWhileHandingTheRequestOn_isUnavailable_neverUnknown() {
+    List<Throwable> thrown =
+        List.of(new IllegalStateException("a bug"), new OutOfMemoryError("Java heap space"));
+    for (Throwable throwable : thrown) {
+      receiver.answerWith(
+          b -> {
+            if (throwable instanceof Error error) {
+              throw error;
+            }
+            throw (RuntimeException) throwable;
+          });
+      assertThatThrownBy(() -> logs(null).export(OtlpHttpProtocolTest.logs(1)))
+          .as("thrown: %s", throwable)
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(e.getStatus().getDescription()).contains(throwable.getMessage());
+              });
+    }
+  }
+
+  @Test
   void permanentFailure_isInvalidArgument() {
     receiver.answerWith(b -> CompletableFuture.failedFuture(new PermanentException("bad data")));
 

@@ -2,7 +2,7 @@ package dev.spyglass.storage.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spyglass.storage.testing.DurablePositionRounds;
+import dev.spyglass.pipeline.testing.DurablePositionRounds;
 import org.junit.jupiter.api.Test;
 
 /** The embedded store's checkpoint under simulated power loss (issue 19, docs/adr/0019). */

@@ -3,8 +3,8 @@ package dev.spyglass.storage.wal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spyglass.pipeline.Signal;
-import dev.spyglass.storage.testing.PowerLossFileSystem;
-import dev.spyglass.storage.testing.PowerLossRounds;
+import dev.spyglass.pipeline.testing.PowerLossFileSystem;
+import dev.spyglass.pipeline.testing.PowerLossRounds;
 import io.opentelemetry.api.metrics.MeterProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

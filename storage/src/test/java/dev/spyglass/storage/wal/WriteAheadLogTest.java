@@ -174,8 +174,8 @@ class WriteAheadLogTest {
   @Test
   void aDiskFullAppend_thatRolledIntoANewSegment_leavesNoPartialFrame_forALaterCrashToFind()
       throws Exception {
-    dev.spyglass.storage.testing.PowerLossFileSystem fs =
-        new dev.spyglass.storage.testing.PowerLossFileSystem();
+    dev.spyglass.pipeline.testing.PowerLossFileSystem fs =
+        new dev.spyglass.pipeline.testing.PowerLossFileSystem();
     Path wrapped = fs.root(dir).resolve("faulty");
     byte[] big = new byte[3000];
     java.util.Arrays.fill(big, (byte) 'x');

@@ -1,4 +1,4 @@
-package dev.spyglass.storage.testing;
+package dev.spyglass.pipeline.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

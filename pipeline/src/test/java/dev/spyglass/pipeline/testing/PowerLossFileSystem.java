@@ -1,4 +1,4 @@
-package dev.spyglass.storage.testing;
+package dev.spyglass.pipeline.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -60,6 +60,8 @@ public final class PowerLossFileSystem extends FilterFileSystemProvider {
   private volatile long crashAt = Long.MAX_VALUE;
   private volatile boolean dead;
   private volatile java.util.function.Predicate<Path> diskFull;
+  private volatile java.util.function.Predicate<Path> truncateFails;
+  private volatile java.util.function.Predicate<Path> readInterrupted;
 
   public PowerLossFileSystem() {
     super("powerloss://", FileSystems.getDefault());
@@ -81,6 +83,19 @@ public final class PowerLossFileSystem extends FilterFileSystemProvider {
    */
   public void failNextWrite(java.util.function.Predicate<Path> which) {
     diskFull = which;
+  }
+
+  /** The next truncation of a file {@code which} accepts fails with an I/O error. */
+  public void failNextTruncate(java.util.function.Predicate<Path> which) {
+    truncateFails = which;
+  }
+
+  /**
+   * The next read of a file {@code which} accepts is made by an interrupted thread, as when a
+   * consumer is stopped mid-read (NIO then closes the channel).
+   */
+  public void interruptNextRead(java.util.function.Predicate<Path> which) {
+    readInterrupted = which;
   }
 
   /** Whether the crash point was reached. */
@@ -125,6 +140,9 @@ public final class PowerLossFileSystem extends FilterFileSystemProvider {
       }
     }
     forgetAll();
+    diskFull = null; // faults armed before the reboot are gone with it
+    truncateFails = null;
+    readInterrupted = null;
     crashAt = Long.MAX_VALUE;
     dead = false;
   }
@@ -223,48 +241,61 @@ public final class PowerLossFileSystem extends FilterFileSystemProvider {
     return new FilterFileChannel(super.newFileChannel(path, options, attrs)) {
       @Override
       public int write(ByteBuffer src) throws IOException {
-        int written = unsyncedWrite(src);
-        if (synchronous) {
-          synced(file);
-        }
-        return written;
-      }
-
-      private int unsyncedWrite(ByteBuffer src) throws IOException {
-        operation();
-        java.util.function.Predicate<Path> full = diskFull;
-        if (full != null && full.test(file)) {
-          diskFull = null;
-          ByteBuffer half = src.slice(src.position(), src.remaining() / 2);
-          src.position(src.position() + super.write(half));
-          throw new IOException("No space left on device");
-        }
-        return super.write(src);
+        beforeWrite(src, -1);
+        return written(super.write(src));
       }
 
       @Override
       public int write(ByteBuffer src, long position) throws IOException {
-        operation();
-        int written = super.write(src, position);
-        if (synchronous) {
-          synced(file);
-        }
-        return written;
+        beforeWrite(src, position);
+        return written(super.write(src, position));
       }
 
       @Override
       public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         operation();
-        long written = super.write(srcs, offset, length);
+        return written(super.write(srcs, offset, length));
+      }
+
+      /** Counts the write; if the disk is to be full, writes half of {@code src} and fails. */
+      private void beforeWrite(ByteBuffer src, long position) throws IOException {
+        operation();
+        java.util.function.Predicate<Path> full = diskFull;
+        if (full == null || !full.test(file)) {
+          return;
+        }
+        diskFull = null;
+        ByteBuffer half = src.slice(src.position(), src.remaining() / 2);
+        int n = position < 0 ? super.write(half) : super.write(half, position);
+        src.position(src.position() + n);
+        throw new IOException("No space left on device");
+      }
+
+      private <T> T written(T bytes) throws IOException {
         if (synchronous) {
           synced(file);
         }
-        return written;
+        return bytes;
+      }
+
+      @Override
+      public int read(ByteBuffer dst, long position) throws IOException {
+        java.util.function.Predicate<Path> interrupted = readInterrupted;
+        if (interrupted != null && interrupted.test(file)) {
+          readInterrupted = null;
+          Thread.currentThread().interrupt();
+        }
+        return super.read(dst, position);
       }
 
       @Override
       public FileChannel truncate(long size) throws IOException {
         operation();
+        java.util.function.Predicate<Path> fails = truncateFails;
+        if (fails != null && fails.test(file)) {
+          truncateFails = null;
+          throw new IOException("Input/output error");
+        }
         return super.truncate(size);
       }
 

@@ -1,4 +1,4 @@
-package dev.spyglass.storage.testing;
+package dev.spyglass.pipeline.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
