@@ -24,9 +24,9 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The OTLP/gRPC {@code TraceService}, {@code MetricsService} and {@code LogsService}. Each call is
@@ -108,14 +108,14 @@ final class OtlpGrpcServices {
       exported = CompletableFuture.failedFuture(e);
     }
     exported.whenComplete(
-            (response, failure) -> {
-              if (failure == null) {
-                observer.onNext(responseType.cast(response));
-                observer.onCompleted();
-              } else {
-                observer.onError(status(ConsumeException.classify(failure)));
-              }
-            });
+        (response, failure) -> {
+          if (failure == null) {
+            observer.onNext(responseType.cast(response));
+            observer.onCompleted();
+          } else {
+            observer.onError(status(ConsumeException.classify(failure)));
+          }
+        });
   }
 
   private static RuntimeException status(ConsumeException failure) {
