@@ -22,14 +22,24 @@ public final class PowerLossRounds {
 
   /** The rounds asked for. */
   public static int count() {
-    return Integer.getInteger("tests.rounds", 1000);
+    return count(1000);
+  }
+
+  /** The rounds asked for, {@code rounds} unless {@code -Dtests.rounds} says otherwise. */
+  public static int count(int rounds) {
+    return Integer.getInteger("tests.rounds", rounds);
   }
 
   /** Runs every round; the sum of what they returned. */
   public static long run(Round round) throws Exception {
+    return run(1000, round);
+  }
+
+  /** Runs {@link #count(int) count(rounds)} rounds; the sum of what they returned. */
+  public static long run(int rounds, Round round) throws Exception {
     long base = Long.getLong("tests.seed", System.nanoTime());
     long sum = 0;
-    for (int i = 0; i < count(); i++) {
+    for (int i = 0; i < count(rounds); i++) {
       long seed = base + i;
       Path real = Files.createTempDirectory(scratch(), "powerloss-");
       try {

@@ -42,6 +42,7 @@ final class Indexer {
   private final LongCounter failed;
   private volatile long indexedLsn;
   private volatile String failure;
+  private volatile Throwable failureCause;
   private volatile boolean stopping;
   private volatile boolean halted;
   private volatile boolean paused;
@@ -221,7 +222,7 @@ final class Indexer {
         CheckpointRequest request = checkpointRequest;
         if (request != null && failure != null) {
           checkpointRequest = null;
-          request.done().completeExceptionally(new IOException(failure));
+          request.done().completeExceptionally(new IOException(failure, failureCause));
           continue;
         }
         boolean requested = request != null && indexedLsn >= request.target();
@@ -235,8 +236,10 @@ final class Indexer {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (IOException | RuntimeException e) {
-        // The records stay in the WAL; a restart replays them. Writes back off on the lag.
+      } catch (IOException | RuntimeException | Error e) {
+        // The records stay in the WAL; a restart replays them. Writes back off on the lag. An
+        // Error too: a dead indexer thread would leave checkpoint requests waiting forever.
+        failureCause = e;
         failure = "indexing stopped: " + e;
         log.error("indexing stopped; acknowledged data stays in the write-ahead log", e);
       }

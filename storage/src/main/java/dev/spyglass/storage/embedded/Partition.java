@@ -68,11 +68,7 @@ final class Partition implements Closeable {
   private volatile boolean dirty;
   private volatile long lastUsedNanos = System.nanoTime();
 
-  private final DirectoryFactory directories;
-
-  Partition(Signal signal, long startNanos, long endNanos, Path path, DirectoryFactory directories)
-      throws IOException {
-    this.directories = directories;
+  Partition(Signal signal, long startNanos, long endNanos, Path path) throws IOException {
     this.signal = signal;
     this.startNanos = startNanos;
     this.endNanos = endNanos;
@@ -216,7 +212,7 @@ final class Partition implements Closeable {
       return;
     }
     Files.createDirectories(path);
-    directory = directories.open(path);
+    directory = FSDirectory.open(path);
     snapshots = new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy());
     IndexWriterConfig config =
         writerConfig().setIndexDeletionPolicy(snapshots).setCommitOnClose(false);

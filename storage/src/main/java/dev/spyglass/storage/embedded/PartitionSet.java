@@ -33,12 +33,9 @@ final class PartitionSet implements Closeable {
   private final Path root;
   private final long windowNanos;
   private final Logger log;
-  private final DirectoryFactory directories;
   private final Map<Signal, NavigableMap<Long, Partition>> partitions = new EnumMap<>(Signal.class);
 
-  PartitionSet(Path root, long windowNanos, Logger log, DirectoryFactory directories)
-      throws IOException {
-    this.directories = directories;
+  PartitionSet(Path root, long windowNanos, Logger log) throws IOException {
     this.root = root;
     this.windowNanos = windowNanos;
     this.log = log;
@@ -56,8 +53,7 @@ final class PartitionSet implements Closeable {
             log.warn("ignoring {}: not a partition directory", entry);
             continue;
           }
-          bySignal.put(
-              start, new Partition(signal, start, start + windowNanos, entry, directories));
+          bySignal.put(start, new Partition(signal, start, start + windowNanos, entry));
         }
       }
     }
@@ -73,7 +69,7 @@ final class PartitionSet implements Closeable {
       return existing;
     }
     Path path = root.resolve(signal.configName()).resolve(name(start));
-    Partition created = new Partition(signal, start, start + windowNanos, path, directories);
+    Partition created = new Partition(signal, start, start + windowNanos, path);
     bySignal.put(start, created);
     return created;
   }

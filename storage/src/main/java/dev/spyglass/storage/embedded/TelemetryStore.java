@@ -52,16 +52,14 @@ public final class TelemetryStore implements StorageComponent, Closeable {
   private volatile boolean diskLow;
   private volatile boolean closed;
 
-  private TelemetryStore(
-      StoreConfig config, Logger log, Meter meter, LongSupplier clock, DirectoryFactory directories)
+  private TelemetryStore(StoreConfig config, Path root, Logger log, Meter meter, LongSupplier clock)
       throws IOException {
     this.config = config;
     this.log = log;
     this.clock = clock;
-    this.root = Path.of(config.path()).toAbsolutePath();
+    this.root = root.toAbsolutePath();
     Files.createDirectories(root);
-    this.partitions =
-        new PartitionSet(root, config.partitionDuration().toNanos(), log, directories);
+    this.partitions = new PartitionSet(root, config.partitionDuration().toNanos(), log);
     long checkpoint = Checkpoint.read(root);
     long minNextLsn = Math.max(checkpoint, partitions.maxCommittedLsn());
     this.wal =
@@ -163,14 +161,16 @@ public final class TelemetryStore implements StorageComponent, Closeable {
   /** As {@link #open(StoreConfig, Logger, Meter)}, with a clock (Unix epoch ns) for tests. */
   static TelemetryStore open(StoreConfig config, Logger log, Meter meter, LongSupplier clock)
       throws IOException {
-    return new TelemetryStore(config, log, meter, clock, DirectoryFactory.FILE_SYSTEM);
+    return new TelemetryStore(config, Path.of(config.path()), log, meter, clock);
   }
 
-  /** As {@link #open(StoreConfig, Logger, Meter)}, with wrapped directories for crash tests. */
-  static TelemetryStore open(
-      StoreConfig config, Logger log, Meter meter, DirectoryFactory directories)
+  /**
+   * As {@link #open(StoreConfig, Logger, Meter)}, in {@code root} (which may be a path of a test
+   * file system, as {@code PowerLossFileSystem}'s) rather than at {@code config.path()}.
+   */
+  static TelemetryStore open(StoreConfig config, Path root, Logger log, Meter meter)
       throws IOException {
-    return new TelemetryStore(config, log, meter, TelemetryStore::now, directories);
+    return new TelemetryStore(config, root, log, meter, TelemetryStore::now);
   }
 
   private void replay(long checkpoint) throws IOException {
@@ -341,8 +341,20 @@ public final class TelemetryStore implements StorageComponent, Closeable {
     wal.crash();
     tail.close();
     indexer.halt();
+    IOException failed = null;
     for (Partition partition : partitions.all()) {
-      partition.crash();
+      try {
+        partition.crash(); // each one, even if the disk is gone for another
+      } catch (IOException e) {
+        if (failed == null) {
+          failed = e;
+        } else {
+          failed.addSuppressed(e);
+        }
+      }
+    }
+    if (failed != null) {
+      throw failed;
     }
   }
 
