@@ -29,7 +29,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    subcommands = {Main.Load.class, Main.PatternsBench.class, Main.OpenSearchBench.class},
+    subcommands = {
+      Main.Load.class,
+      Main.PatternsBench.class,
+      Main.OpenSearchBench.class,
+      Main.Soak.class,
+      Main.Hostile.class
+    },
     description = {
       "End-to-end ingest (logs, spans) against a raw-Lucene baseline, query latency, JMH.",
       "The last line printed is one JSON object with the headline figures."
@@ -390,6 +396,105 @@ public final class Main implements Callable<Integer> {
         json.put(key, round2(query.spyglassMillis(95)));
         json.put(key.replace("_p95_ms", "_direct_p95_ms"), round2(query.directMillis(95)));
       }
+      System.out.println();
+      System.out.println(json);
+      return 0;
+    }
+  }
+
+  /** {@code bench soak}: kill -9 under OTLP load, again and again; nothing acknowledged lost. */
+  @Command(
+      name = "soak",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Spyglass under OTLP/HTTP load, kill -9ed at random moments and restarted on the same",
+        "data; after each restart every acknowledged record is looked up (issue 19)."
+      })
+  static final class Soak implements Callable<Integer> {
+    @CommandLine.ParentCommand Main parent;
+
+    @Option(names = "--kills", defaultValue = "200", description = "kill -9 trials (200).")
+    int kills;
+
+    @Option(
+        names = "--minutes",
+        defaultValue = "45",
+        description = "Stop starting trials after this long (45); the report says how many ran.")
+    int minutes;
+
+    @Option(names = "--seed", description = "Load lengths' seed (default: the clock).")
+    Long seed;
+
+    @Option(names = "--heap", defaultValue = "1g", description = "Spyglass's heap.")
+    String heap;
+
+    @Override
+    public Integer call() throws Exception {
+      Path work = parent.workDir();
+      deleteRecursively(work);
+      Files.createDirectories(work);
+      long chosen = seed != null ? seed : System.nanoTime();
+      System.out.printf("soak: seed %d, up to %d kills in %d min%n", chosen, kills, minutes);
+      SoakBenchmark.Report report =
+          SoakBenchmark.run(
+              new SoakBenchmark.Options(
+                  parent.home, work, kills, java.time.Duration.ofMinutes(minutes), chosen, heap),
+              System.out);
+      report.print(System.out);
+      ObjectNode json = new ObjectMapper().createObjectNode();
+      json.put("soak_trials", report.trials());
+      json.put("soak_acknowledged", report.acknowledged());
+      json.put("soak_lost", report.lost());
+      json.put("soak_duplicated", report.duplicated());
+      json.put("soak_unacknowledged_survived", report.unacknowledgedSurvived());
+      json.put("soak_restart_p50_s", round2(report.restartP50Seconds()));
+      System.out.println();
+      System.out.println(json);
+      return report.lost() == 0 && report.duplicated() == 0 ? 0 : 1;
+    }
+  }
+
+  /** {@code bench hostile}: ingest acknowledgement latency while hostile queries run. */
+  @Command(
+      name = "hostile",
+      mixinStandardHelpOptions = true,
+      description = {
+        "OTLP acknowledgement latency under a steady ingest, quiet and then while 8 clients",
+        "loop the most expensive queries the API accepts (issue 19); the ratio of the p99s."
+      })
+  static final class Hostile implements Callable<Integer> {
+    @CommandLine.ParentCommand Main parent;
+
+    @Option(names = "--records", defaultValue = "500000", description = "Records loaded first.")
+    long records;
+
+    @Option(names = "--seconds", defaultValue = "30", description = "Length of each phase.")
+    int seconds;
+
+    @Option(names = "--attackers", defaultValue = "8", description = "Concurrent query loops.")
+    int attackers;
+
+    @Override
+    public Integer call() throws Exception {
+      Path work = parent.workDir();
+      deleteRecursively(work);
+      Files.createDirectories(work);
+      HostileQueryBenchmark.Report report =
+          HostileQueryBenchmark.run(
+              new HostileQueryBenchmark.Options(
+                  parent.home,
+                  work,
+                  LoghubCorpus.read(parent.loghubDir()),
+                  parent.quick ? 100_000 : records,
+                  parent.quick ? 10 : seconds,
+                  attackers),
+              System.out);
+      report.print(System.out);
+      ObjectNode json = new ObjectMapper().createObjectNode();
+      json.put("hostile_quiet_ack_p99_ms", round2(report.quiet().p(0.99)));
+      json.put("hostile_ack_p99_ms", round2(report.hostile().p(0.99)));
+      json.put("hostile_ack_p99_ratio", round2(report.ratio()));
+      json.put("hostile_queries", report.hostile().queries());
       System.out.println();
       System.out.println(json);
       return 0;

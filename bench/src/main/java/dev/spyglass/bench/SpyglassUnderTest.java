@@ -234,6 +234,12 @@ final class SpyglassUnderTest implements AutoCloseable {
     heapSampler.interrupt();
   }
 
+  /** Kills Spyglass as {@code kill -9} does (SIGKILL: no shutdown hook runs) and waits for it. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+    heapSampler.interrupt();
+  }
+
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
