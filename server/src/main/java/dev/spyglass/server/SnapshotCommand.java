@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code spyglass snapshot create DIR | restore DIR}: consistent copies of the store. */
+/** {@code spyglass snapshot create NAME | restore DIR}: consistent copies of the store. */
 @Command(
     name = "snapshot",
     description = "Copy the store while Spyglass runs, or restore such a copy.",
@@ -31,10 +31,15 @@ final class SnapshotCommand {
 
   @Command(
       name = "create",
-      description = "Ask the running Spyglass for a consistent copy of its store in DIR.")
+      description = {
+        "Ask the running Spyglass for a consistent copy of its store, named NAME, in its",
+        "snapshots directory (extensions.api.snapshots.directory, default ./spyglass-snapshots)."
+      })
   static final class Create implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "Where to write it (absent or empty).")
-    private Path dir;
+    @Parameters(
+        paramLabel = "NAME",
+        description = "The snapshot's name: letters, digits, '.', '_', '-' (a new one).")
+    private String name;
 
     @Option(
         names = "--api",
@@ -51,8 +56,8 @@ final class SnapshotCommand {
           new com.fasterxml.jackson.databind.ObjectMapper()
               .writeValueAsString(
                   exporter == null
-                      ? Map.of("path", dir.toAbsolutePath().toString())
-                      : Map.of("path", dir.toAbsolutePath().toString(), "exporter", exporter));
+                      ? Map.of("name", name)
+                      : Map.of("name", name, "exporter", exporter));
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       HttpResponse<String> response;
       try {

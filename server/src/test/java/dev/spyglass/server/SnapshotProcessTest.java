@@ -37,13 +37,13 @@ class SnapshotProcessTest {
         exporters:
           spyglass: { path: %s }
         extensions:
-          api: { endpoint: 127.0.0.1:%d }
+          api: { endpoint: 127.0.0.1:%d, snapshots: { directory: %s } }
         service:
           extensions: [api]
           pipelines:
             logs: { receivers: [otlp], exporters: [spyglass] }
         """
-            .formatted(otlp, data, api));
+            .formatted(otlp, data, api, dir.resolve("snapshots")));
     Path log = dir.resolve("spyglass.log");
     try (SpyglassProcess server =
         SpyglassProcess.start(dir, log, Map.of(), "run", "--config", config.toString())) {
@@ -65,7 +65,7 @@ class SnapshotProcessTest {
         assertThat(sent.statusCode()).isEqualTo(200);
       }
 
-      Path snapshot = dir.resolve("snap");
+      Path snapshot = dir.resolve("snapshots/snap");
       Process create =
           SpyglassProcess.start(
                   dir,
@@ -73,7 +73,7 @@ class SnapshotProcessTest {
                   Map.of(),
                   "snapshot",
                   "create",
-                  snapshot.toString(),
+                  "snap",
                   "--api",
                   "http://127.0.0.1:" + api)
               .process();
@@ -88,13 +88,13 @@ class SnapshotProcessTest {
                   Map.of(),
                   "snapshot",
                   "create",
-                  snapshot.toString(),
+                  "snap",
                   "--api",
                   "http://127.0.0.1:" + api)
               .process();
       assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(again.exitValue()).isEqualTo(1);
-      assertThat(Files.readString(dir.resolve("again.log"))).contains("is not empty");
+      assertThat(Files.readString(dir.resolve("again.log"))).contains("exists already");
 
       Path restored = dir.resolve("restored");
       Process restore =

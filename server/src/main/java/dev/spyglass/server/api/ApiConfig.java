@@ -19,21 +19,34 @@ import java.util.Optional;
  *     spyglass/primary}); empty (the default) reads the exporter {@code spyglass} if there is one
  * @param queryTimeout how long one read may run before it answers with what it found, flagged
  *     {@code partial}; default 10 s, at least 1 ms. HTTP requests time out 5 s after it
+ * @param snapshots where {@code POST /api/v1/admin/snapshots} may write
  */
-public record ApiConfig(Endpoint endpoint, String storage, Duration queryTimeout)
+public record ApiConfig(
+    Endpoint endpoint, String storage, Duration queryTimeout, Snapshots snapshots)
     implements ComponentConfig {
+  /**
+   * The only directory snapshots are written into, one subdirectory per snapshot name; default
+   * {@code ./spyglass-snapshots} (relative to where Spyglass runs, as the store's path).
+   */
+  public record Snapshots(String directory) {
+    public static final Snapshots DEFAULT = new Snapshots("spyglass-snapshots");
+  }
+
   /** The store read when {@code storage} is not set, if it exists. */
   static final ComponentId DEFAULT_STORAGE = ComponentId.of("spyglass");
 
   /** The defaults with another endpoint. */
   public ApiConfig(Endpoint endpoint) {
-    this(endpoint, "", Duration.ofSeconds(10));
+    this(endpoint, "", Duration.ofSeconds(10), Snapshots.DEFAULT);
   }
 
   @Override
   public void validate() {
     if (queryTimeout.compareTo(Duration.ofMillis(1)) < 0) {
       throw new InvalidConfigException("query_timeout", "must be at least 1ms");
+    }
+    if (snapshots == null || snapshots.directory() == null || snapshots.directory().isBlank()) {
+      throw new InvalidConfigException("snapshots.directory", "must be a directory");
     }
     if (!storage.isBlank()) {
       try {

@@ -19,6 +19,7 @@ import dev.spyglass.storage.StorageProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -70,7 +71,8 @@ final class ApiExtension implements Extension {
         .service(get("/readyz"), (ctx, req) -> readiness(host.readiness()))
         .service(
             Route.builder().path("/api/v1/admin/snapshots").methods(HttpMethod.POST).build(),
-            new SnapshotService(host, storageId))
+            new SnapshotService(
+                host, storageId, Path.of(config.snapshots().directory()), settings.logger()))
         // Above the query deadline, so a slow read answers with its partial JSON, never with the
         // HTTP server's own plain-text timeout.
         .requestTimeout(config.queryTimeout().plusSeconds(5))

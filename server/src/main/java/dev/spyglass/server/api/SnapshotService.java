@@ -2,9 +2,11 @@ package dev.spyglass.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.spyglass.pipeline.component.ComponentId;
@@ -13,38 +15,79 @@ import dev.spyglass.storage.StorageComponent;
 import dev.spyglass.storage.embedded.Snapshots;
 import dev.spyglass.storage.embedded.TelemetryStore;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
 
 /**
- * {@code POST /api/v1/admin/snapshots} with {@code {"path": "/abs/dir"}} (and {@code "exporter"}
- * for a store other than the API's own): writes a consistent copy of the running store into the
- * directory, which must be absent or empty. What {@code ./spyglass snapshot create} calls.
+ * {@code POST /api/v1/admin/snapshots} with {@code {"name": "nightly-1"}} (and {@code "exporter"}
+ * for a store other than the API's own): writes a consistent copy of the running store into {@code
+ * <snapshots.directory>/<name>}, which must not exist yet. What {@code ./spyglass snapshot create}
+ * calls.
+ *
+ * <p>It writes to disk, so it takes no path (a name of letters, digits, {@code . _ -}; nothing that
+ * could leave the directory, no symbolic link), only {@code application/json} (a browser cannot
+ * send that cross-site without a CORS preflight, which this server never grants), and no request
+ * whose {@code Origin} is another site's.
  */
 final class SnapshotService implements HttpService {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   private final Host host;
   private final ComponentId storage;
+  private final Path directory;
+  private final Logger log;
 
   /** Snapshots of {@code storage} unless a request names another store exporter. */
-  SnapshotService(Host host, ComponentId storage) {
+  SnapshotService(Host host, ComponentId storage, Path directory, Logger log) {
     this.host = host;
     this.storage = storage;
+    this.directory = directory.toAbsolutePath().normalize();
+    this.log = log;
   }
 
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+    MediaType type = req.contentType();
+    if (type == null || !type.is(MediaType.JSON)) {
+      return ApiErrors.of(
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          "unsupported_media_type",
+          "send the request as Content-Type: application/json");
+    }
+    String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+    if (origin != null && !sameOrigin(origin, req.authority())) {
+      log.warn("refused a snapshot request from origin {} ({})", origin, ctx.remoteAddress());
+      return ApiErrors.of(
+          HttpStatus.FORBIDDEN,
+          "cross_origin",
+          "snapshots are not taken for another site (Origin " + origin + ")");
+    }
     return HttpResponse.of(
         req.aggregate()
             .thenComposeAsync(
-                body -> CompletableFuture.completedFuture(snapshot(body.contentUtf8())),
+                body ->
+                    CompletableFuture.completedFuture(
+                        snapshot(body.contentUtf8(), ctx.remoteAddress().toString())),
                 ctx.blockingTaskExecutor()));
   }
 
-  private HttpResponse snapshot(String body) {
+  private static boolean sameOrigin(String origin, String authority) {
+    try {
+      return authority != null && authority.equalsIgnoreCase(URI.create(origin).getRawAuthority());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private HttpResponse snapshot(String body, String from) {
     JsonNode request;
     try {
       request = JSON.readTree(body);
@@ -52,18 +95,40 @@ final class SnapshotService implements HttpService {
       return ApiErrors.of(
           HttpStatus.BAD_REQUEST, "invalid_json", "the body must be JSON: " + e.getMessage());
     }
-    if (request == null
-        || !request.path("path").isTextual()
-        || request.path("path").asText().isBlank()) {
+    if (request != null && request.has("path")) {
       return ApiErrors.of(
           HttpStatus.BAD_REQUEST,
-          "missing_path",
-          "give the target directory as {\"path\": \"/abs/dir\"}");
+          "path_not_accepted",
+          "give a name, not a path: snapshots are written under " + directory);
     }
-    Path target = Path.of(request.path("path").asText());
-    if (!target.isAbsolute()) {
+    String name = request == null ? "" : request.path("name").asText("");
+    if (!NAME.matcher(name).matches() || name.contains("..")) {
       return ApiErrors.of(
-          HttpStatus.BAD_REQUEST, "relative_path", "the path must be absolute: " + target);
+          HttpStatus.BAD_REQUEST,
+          "invalid_name",
+          "a snapshot name is 1 to 100 letters, digits, '.', '_' or '-' (not starting with one"
+              + " of the last three, no '..'), as {\"name\": \"nightly-1\"}; got '"
+              + name
+              + "'");
+    }
+    Path target;
+    try {
+      Files.createDirectories(directory);
+      Path real = directory.toRealPath(); // the configured directory is trusted, links and all
+      target = real.resolve(name).normalize();
+      if (!real.equals(target.getParent())) {
+        return ApiErrors.of(HttpStatus.BAD_REQUEST, "invalid_name", "not a name: '" + name + "'");
+      }
+      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        // A directory, a file or a symbolic link (which could lead anywhere): never written to.
+        return ApiErrors.of(
+            HttpStatus.CONFLICT,
+            "snapshot_exists",
+            "'" + name + "' exists already in " + real + "; choose another name");
+      }
+    } catch (IOException e) {
+      return ApiErrors.of(
+          HttpStatus.INTERNAL_SERVER_ERROR, "snapshot_failed", "snapshots directory: " + e);
     }
     TelemetryStore store;
     try {
@@ -73,7 +138,9 @@ final class SnapshotService implements HttpService {
     }
     try {
       Snapshots.Snapshot snapshot = store.snapshot(target);
+      log.info("snapshot '{}' written to {} (requested from {})", name, target, from);
       Map<String, Object> answer = new LinkedHashMap<>();
+      answer.put("name", name);
       answer.put("path", snapshot.path().toString());
       answer.put("partitions", snapshot.partitions());
       answer.put("checkpoint", snapshot.checkpoint());

@@ -249,7 +249,8 @@ class ConfigLoaderTest {
             new ApiConfig(
                 new Endpoint("127.0.0.1", 9999),
                 "spyglass/main",
-                java.time.Duration.ofSeconds(10)));
+                java.time.Duration.ofSeconds(10),
+                ApiConfig.Snapshots.DEFAULT));
   }
 
   @Test
