@@ -20,9 +20,16 @@ import java.util.Optional;
  * @param queryTimeout how long one read may run before it answers with what it found, flagged
  *     {@code partial}; default 10 s, at least 1 ms. HTTP requests time out 5 s after it
  * @param snapshots where {@code POST /api/v1/admin/snapshots} may write
+ * @param auth bearer tokens with roles; without it the API may only listen on loopback
+ * @param insecure listen on another address without {@code auth} all the same (a warning at start)
  */
 public record ApiConfig(
-    Endpoint endpoint, String storage, Duration queryTimeout, Snapshots snapshots)
+    Endpoint endpoint,
+    String storage,
+    Duration queryTimeout,
+    Snapshots snapshots,
+    ApiAuth auth,
+    boolean insecure)
     implements ComponentConfig {
   /**
    * The only directory snapshots are written into, one subdirectory per snapshot name; default
@@ -37,7 +44,7 @@ public record ApiConfig(
 
   /** The defaults with another endpoint. */
   public ApiConfig(Endpoint endpoint) {
-    this(endpoint, "", Duration.ofSeconds(10), Snapshots.DEFAULT);
+    this(endpoint, "", Duration.ofSeconds(10), Snapshots.DEFAULT, null, false);
   }
 
   @Override
@@ -48,12 +55,32 @@ public record ApiConfig(
     if (snapshots == null || snapshots.directory() == null || snapshots.directory().isBlank()) {
       throw new InvalidConfigException("snapshots.directory", "must be a directory");
     }
+    if (auth != null) {
+      auth.validate();
+    } else if (!insecure && !loopback()) {
+      throw new InvalidConfigException(
+          "endpoint",
+          "'"
+              + endpoint.host()
+              + "' is reachable from other machines, and every stored record would be readable"
+              + " there without a token: set auth (tokens with roles read/admin), listen on"
+              + " 127.0.0.1, or set insecure: true");
+    }
     if (!storage.isBlank()) {
       try {
         ComponentId.parse(storage);
       } catch (IllegalArgumentException e) {
         throw new InvalidConfigException("storage", e.getMessage());
       }
+    }
+  }
+
+  /** Whether the endpoint is reachable from this machine only. */
+  boolean loopback() {
+    try {
+      return java.net.InetAddress.getByName(endpoint.host()).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 

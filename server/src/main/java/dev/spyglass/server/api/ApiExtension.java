@@ -79,6 +79,15 @@ final class ApiExtension implements Extension {
         .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2));
     selfTelemetry.ifPresent(
         telemetry -> builder.service(get("/metrics"), (ctx, req) -> prometheusText(telemetry)));
+    if (config.auth() != null) {
+      builder.decorator(new ApiAuthenticator(config.auth(), settings.logger(), settings.meter()));
+    } else if (!config.loopback()) {
+      settings
+          .logger()
+          .warn(
+              "insecure: true — the API on {} answers anyone who can reach it, without a token",
+              config.endpoint().socketAddress());
+    }
     builder.decorator(new RequestDurations(settings.meter()));
     server = builder.build();
     server.start().join();

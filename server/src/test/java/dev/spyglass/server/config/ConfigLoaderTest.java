@@ -250,7 +250,33 @@ class ConfigLoaderTest {
                 new Endpoint("127.0.0.1", 9999),
                 "spyglass/main",
                 java.time.Duration.ofSeconds(10),
-                ApiConfig.Snapshots.DEFAULT));
+                ApiConfig.Snapshots.DEFAULT,
+                null,
+                false));
+  }
+
+  @Test
+  void anApiReachableFromOtherMachines_needsAuth_orASaidInsecure() {
+    String open = VALID.replace("endpoint: 127.0.0.1:${env:API_PORT}", "endpoint: 0.0.0.0:8686");
+    assertError(open)
+        .hasMessageStartingWith(
+            "test.yaml:13:15: extensions.api.endpoint: '0.0.0.0' is reachable from other"
+                + " machines");
+    assertThat(
+            loader
+                .parse(
+                    open.replace(
+                        "endpoint: 0.0.0.0:8686", "endpoint: 0.0.0.0:8686\n    insecure: true"),
+                    "test.yaml")
+                .extensions())
+        .isNotEmpty();
+    String withAuth =
+        open.replace(
+            "endpoint: 0.0.0.0:8686",
+            "endpoint: 0.0.0.0:8686\n    auth: { tokens: [{ token: s3cret, role: admin }] }");
+    assertThat(loader.parse(withAuth, "test.yaml").extensions()).isNotEmpty();
+    assertError(withAuth.replace("role: admin", "role: root"))
+        .hasMessageContaining("extensions.api.auth.tokens[0].role: role must be read or admin");
   }
 
   @Test

@@ -1,0 +1,120 @@
+package dev.spyglass.server.api;
+
+import dev.spyglass.pipeline.component.InvalidConfigException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Bearer tokens for the API port (issue 20, ADR 0020), each with a role: {@code read} (queries, the
+ * UI's data, Jaeger endpoints, {@code /metrics}) or {@code admin} (that, and {@code
+ * /api/v1/admin/…}).
+ *
+ * @param tokens tokens written in the config (use {@code ${env:NAME}} rather than a literal)
+ * @param tokensFile a file of lines {@code <role> <token> [name]}; blank lines and {@code #}
+ *     comments are skipped
+ */
+public record ApiAuth(List<Token> tokens, String tokensFile) {
+  /** What a token may do. */
+  public enum Role {
+    READ,
+    ADMIN;
+
+    static Role parse(String text, String key) {
+      try {
+        return Role.valueOf(text.strip().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw new InvalidConfigException(key, "role must be read or admin, not '" + text + "'");
+      }
+    }
+  }
+
+  /**
+   * One token.
+   *
+   * @param name who holds it, for the audit log (default: "token N"); never the token itself
+   * @param token the secret
+   * @param role {@code read} (default) or {@code admin}
+   */
+  public record Token(String name, String token, String role) {}
+
+  /** A token as checked at request time: its SHA-256, never the token itself. */
+  record Credential(String name, byte[] secret, Role role) {}
+
+  /** The SHA-256 of a token, as {@link Credential#secret} holds it. */
+  static byte[] digest(String token) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  public ApiAuth {
+    tokens = tokens == null ? List.of() : List.copyOf(tokens);
+  }
+
+  void validate() {
+    if (tokensFile != null && !Files.isReadable(Path.of(tokensFile))) {
+      throw new InvalidConfigException("auth.tokens_file", "cannot read file '" + tokensFile + "'");
+    }
+    for (int i = 0; i < tokens.size(); i++) {
+      Token token = tokens.get(i);
+      if (token.token() == null || token.token().isBlank()) {
+        throw new InvalidConfigException("auth.tokens[" + i + "].token", "must not be empty");
+      }
+      if (token.role() != null) {
+        Role.parse(token.role(), "auth.tokens[" + i + "].role");
+      }
+    }
+    if (credentials().isEmpty()) {
+      throw new InvalidConfigException(
+          "auth.tokens", "at least one token is required when auth is set");
+    }
+  }
+
+  /** Every token, from the config and the file. */
+  List<Credential> credentials() {
+    List<Credential> credentials = new ArrayList<>();
+    for (Token token : tokens) {
+      credentials.add(
+          new Credential(
+              token.name() == null || token.name().isBlank()
+                  ? "token " + (credentials.size() + 1)
+                  : token.name(),
+              digest(token.token()),
+              token.role() == null ? Role.READ : Role.parse(token.role(), "auth.tokens.role")));
+    }
+    if (tokensFile != null) {
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(Path.of(tokensFile), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      for (int n = 0; n < lines.size(); n++) {
+        String line = lines.get(n).strip();
+        if (line.isEmpty() || line.startsWith("#")) {
+          continue;
+        }
+        String[] fields = line.split("\\s+", 3);
+        String where = "auth.tokens_file (" + tokensFile + " line " + (n + 1) + ")";
+        if (fields.length < 2) {
+          throw new InvalidConfigException(where, "expected '<role> <token> [name]'");
+        }
+        credentials.add(
+            new Credential(
+                fields.length == 3 ? fields[2] : tokensFile + ":" + (n + 1),
+                digest(fields[1]),
+                Role.parse(fields[0], where)));
+      }
+    }
+    return credentials;
+  }
+}
