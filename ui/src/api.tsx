@@ -1,3 +1,4 @@
+import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 // The query API's answers, as the UI reads them (GET /api/v1/openapi.json describes them).
 
@@ -74,11 +75,29 @@ export function get<T>(path: string, params: Record<string, string>): Promise<T>
   return fetchJson<T>(path, params);
 }
 
+// The API token, when the API asks for one (extensions.api.auth): kept for this tab only, sent as
+// a header, never put in a URL.
+const TOKEN = "spyglass.api-token";
+
+function apiToken(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN);
+  } catch {
+    return null;
+  }
+}
+
+/** The headers of every API request: JSON, and the token if one was given. */
+export function apiHeaders(): Record<string, string> {
+  const token = apiToken();
+  return token ? { Accept: "application/json", Authorization: `Bearer ${token}` } : { Accept: "application/json" };
+}
+
 async function fetchJson<T>(path: string, params: Record<string, string>): Promise<T> {
   const query = new URLSearchParams(params).toString();
   let response: Response;
   try {
-    response = await fetch(`${path}?${query}`, { headers: { Accept: "application/json" } });
+    response = await fetch(`${path}?${query}`, { headers: apiHeaders() });
   } catch {
     throw new ApiError(0, "unreachable", "Spyglass's API does not answer: is it running?");
   }
@@ -89,6 +108,7 @@ async function fetchJson<T>(path: string, params: Record<string, string>): Promi
   } catch {
     throw new ApiError(response.status, "not_json", `the API answered ${response.status}: ${text.slice(0, 200)}`);
   }
+  if (response.status === 401) askForToken();
   if (!response.ok) {
     const error = (body as { error?: { code?: string; message?: string } }).error;
     throw new ApiError(response.status, error?.code ?? "error", error?.message ?? `HTTP ${response.status}`);
@@ -142,6 +162,52 @@ export function ErrorNote(props: { error: ApiError | null }) {
     <p class="error" role="alert">
       {props.error.message} <code>{props.error.code}</code>
     </p>
+  );
+}
+
+let asked = false;
+
+/** Puts the token form above whatever page is open, once. */
+function askForToken() {
+  if (asked) return;
+  asked = true;
+  const host = document.createElement("div");
+  host.id = "token-prompt";
+  document.body.prepend(host);
+  render(<TokenForm rejected={apiToken() !== null} />, host);
+}
+
+/** Asks for the API token this Spyglass wants; keeps it for the tab, then loads the page again. */
+function TokenForm(props: { rejected: boolean }) {
+  const [value, setValue] = useState("");
+  return (
+    <form
+      class="token-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        sessionStorage.setItem(TOKEN, value.trim());
+        location.reload();
+      }}
+    >
+      <p role="alert">
+        {props.rejected
+          ? "That API token was not accepted. Try another:"
+          : "This Spyglass asks for an API token (extensions.api.auth)."}
+      </p>
+      <label>
+        API token{" "}
+        <input
+          type="password"
+          name="token"
+          autocomplete="off"
+          value={value}
+          onInput={(e) => setValue((e.target as HTMLInputElement).value)}
+        />
+      </label>{" "}
+      <button type="submit" disabled={value.trim() === ""}>
+        Use token
+      </button>
+    </form>
   );
 }
 

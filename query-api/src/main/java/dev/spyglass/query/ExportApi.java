@@ -109,8 +109,11 @@ final class ExportApi {
                 HttpHeaderNames.CONTENT_DISPOSITION,
                 "attachment; filename=\"" + signalName + "." + format.extension + "\"")
             .build());
-    ctx.blockingTaskExecutor()
-        .execute(() -> stream(reader, request, first, format, patterns, response));
+    // Not the API's query threads (extensions.api.max_concurrent_queries): a stream waits on its
+    // client between pages, and a slow client must not hold one of the few threads reads share.
+    com.linecorp.armeria.common.CommonPools.blockingTaskExecutor()
+        .execute(
+            ctx.makeContextAware(() -> stream(reader, request, first, format, patterns, response)));
     return response;
   }
 

@@ -1,6 +1,7 @@
 package dev.spyglass.query;
 
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.spyglass.storage.Deadline;
 import dev.spyglass.storage.TelemetryReader;
 import java.time.Duration;
@@ -33,8 +34,19 @@ final class Readers {
                         + " and has it started?)"));
   }
 
-  /** The deadline of a read that starts now. */
+  /**
+   * The deadline of a read: the query timeout from when its request arrived, so that the time it
+   * waited for a free query thread counts, and it answers (partial) before the HTTP timeout.
+   */
   Deadline deadline() {
-    return Deadline.after(queryTimeout);
+    ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+    if (ctx == null || queryTimeout.isZero()) {
+      return Deadline.after(queryTimeout);
+    }
+    long arrived = ctx.log().partial().requestStartTimeNanos();
+    long waited = Math.max(0, System.nanoTime() - arrived);
+    Duration left = queryTimeout.minusNanos(waited);
+    // A read that waited the whole timeout still gets a moment: it answers partial, not nothing.
+    return Deadline.after(left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left);
   }
 }

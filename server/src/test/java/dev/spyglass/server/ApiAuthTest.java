@@ -127,6 +127,18 @@ class ApiAuthTest {
   }
 
   @Test
+  void theUi_asksForAToken_sendsItAsAHeader_neverInAUrl() throws Exception {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(
+            () ->
+                get("/api/v1/logs/search?q=secret&start=now-1h", READ)
+                    .body()
+                    .contains("secret record"));
+    WebUiBrowserTest.browse(spyglass, "auth", "token=" + READ);
+  }
+
+  @Test
   void healthChecksAndTheUisFiles_stayOpen() throws Exception {
     assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
     assertThat(get("/readyz", null).statusCode()).isEqualTo(200);

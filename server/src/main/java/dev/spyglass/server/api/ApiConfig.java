@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param snapshots where {@code POST /api/v1/admin/snapshots} may write
  * @param auth bearer tokens with roles; without it the API may only listen on loopback
  * @param insecure listen on another address without {@code auth} all the same (a warning at start)
+ * @param maxConcurrentQueries reads run at once, the rest wait their turn (their wait counts
+ *     against {@code query_timeout}); 0 (the default) for half the cores, at least 1 — so that
+ *     however expensive the queries, ingest keeps cores of its own
  */
 public record ApiConfig(
     Endpoint endpoint,
@@ -29,7 +32,8 @@ public record ApiConfig(
     Duration queryTimeout,
     Snapshots snapshots,
     ApiAuth auth,
-    boolean insecure)
+    boolean insecure,
+    int maxConcurrentQueries)
     implements ComponentConfig {
   /**
    * The only directory snapshots are written into, one subdirectory per snapshot name; default
@@ -44,13 +48,16 @@ public record ApiConfig(
 
   /** The defaults with another endpoint. */
   public ApiConfig(Endpoint endpoint) {
-    this(endpoint, "", Duration.ofSeconds(10), Snapshots.DEFAULT, null, false);
+    this(endpoint, "", Duration.ofSeconds(10), Snapshots.DEFAULT, null, false, 0);
   }
 
   @Override
   public void validate() {
     if (queryTimeout.compareTo(Duration.ofMillis(1)) < 0) {
       throw new InvalidConfigException("query_timeout", "must be at least 1ms");
+    }
+    if (maxConcurrentQueries < 0) {
+      throw new InvalidConfigException("max_concurrent_queries", "must be 0 (automatic) or more");
     }
     if (snapshots == null || snapshots.directory() == null || snapshots.directory().isBlank()) {
       throw new InvalidConfigException("snapshots.directory", "must be a directory");
@@ -73,6 +80,13 @@ public record ApiConfig(
         throw new InvalidConfigException("storage", e.getMessage());
       }
     }
+  }
+
+  /** Reads that run at once: {@code max_concurrent_queries}, or half the cores. */
+  int queryThreads() {
+    return maxConcurrentQueries > 0
+        ? maxConcurrentQueries
+        : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   /** Whether the endpoint is reachable from this machine only. */

@@ -76,6 +76,8 @@ final class ApiExtension implements Extension {
         // Above the query deadline, so a slow read answers with its partial JSON, never with the
         // HTTP server's own plain-text timeout.
         .requestTimeout(config.queryTimeout().plusSeconds(5))
+        // Reads run on this pool only: at most max_concurrent_queries at once, whatever arrives.
+        .blockingTaskExecutor(config.queryThreads())
         .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2));
     selfTelemetry.ifPresent(
         telemetry -> builder.service(get("/metrics"), (ctx, req) -> prometheusText(telemetry)));

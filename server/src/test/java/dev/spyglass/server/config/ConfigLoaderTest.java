@@ -252,7 +252,8 @@ class ConfigLoaderTest {
                 java.time.Duration.ofSeconds(10),
                 ApiConfig.Snapshots.DEFAULT,
                 null,
-                false));
+                false,
+                0));
   }
 
   @Test
