@@ -418,8 +418,8 @@ public final class Main implements Callable<Integer> {
 
     @Option(
         names = "--minutes",
-        defaultValue = "45",
-        description = "Stop starting trials after this long (45); the report says how many ran.")
+        defaultValue = "60",
+        description = "Stop starting trials after this long (60); the report says how many ran.")
     int minutes;
 
     @Option(names = "--seed", description = "Load lengths' seed (default: the clock).")
