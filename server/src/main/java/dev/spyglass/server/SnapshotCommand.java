@@ -1,5 +1,14 @@
 package dev.spyglass.server;
 
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.ClientFactoryBuilder;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.RequestHeadersBuilder;
 import dev.spyglass.pipeline.component.ComponentConfig;
 import dev.spyglass.pipeline.component.ComponentId;
 import dev.spyglass.pipeline.service.Config;
@@ -8,11 +17,7 @@ import dev.spyglass.server.config.ConfigLoader;
 import dev.spyglass.storage.embedded.StoreConfig;
 import dev.spyglass.storage.embedded.TelemetryStore;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,33 +55,92 @@ final class SnapshotCommand {
     @Option(names = "--exporter", description = "The store exporter, when there are several.")
     private String exporter;
 
+    @Option(
+        names = "--token-file",
+        paramLabel = "FILE",
+        description = {
+          "A file holding an admin token of the API (extensions.api.auth);",
+          "default: the environment variable SPYGLASS_API_TOKEN, if set."
+        })
+    private Path tokenFile;
+
+    @Option(
+        names = "--ca-file",
+        paramLabel = "FILE",
+        description = "For an https API: the CA (PEM) its certificate is signed by.")
+    private Path caFile;
+
+    @Option(
+        names = "--cert-file",
+        paramLabel = "FILE",
+        description = "For an API that requires client certificates: this client's (PEM).")
+    private Path certFile;
+
+    @Option(
+        names = "--key-file",
+        paramLabel = "FILE",
+        description = "The private key (PEM) of --cert-file.")
+    private Path keyFile;
+
     @Override
     public Integer call() throws Exception {
-      String body =
-          new com.fasterxml.jackson.databind.ObjectMapper()
-              .writeValueAsString(
-                  exporter == null
-                      ? Map.of("name", name)
-                      : Map.of("name", name, "exporter", exporter));
-      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      HttpResponse<String> response;
-      try {
+      if ((certFile == null) != (keyFile == null)) {
+        System.err.println("spyglass: --cert-file and --key-file go together");
+        return Main.CONFIG_ERROR;
+      }
+      Map<String, String> request = new java.util.LinkedHashMap<>();
+      request.put("name", name);
+      if (exporter != null) {
+        request.put("exporter", exporter);
+      }
+      String token =
+          tokenFile != null
+              ? java.nio.file.Files.readString(tokenFile).strip()
+              : System.getenv("SPYGLASS_API_TOKEN");
+      RequestHeadersBuilder headers =
+          RequestHeaders.builder(HttpMethod.POST, "/api/v1/admin/snapshots")
+              .contentType(MediaType.JSON_UTF_8);
+      if (token != null && !token.isBlank()) {
+        headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.strip());
+      }
+      ClientFactoryBuilder factory = ClientFactory.builder().connectTimeout(Duration.ofSeconds(5));
+      if (caFile != null || certFile != null) {
+        factory.tlsCustomizer(
+            tls -> {
+              if (caFile != null) {
+                tls.trustManager(caFile.toFile());
+              }
+              if (certFile != null) {
+                tls.keyManager(certFile.toFile(), keyFile.toFile());
+              }
+            });
+      }
+      AggregatedHttpResponse response;
+      try (ClientFactory clients = factory.build()) {
         response =
-            client.send(
-                HttpRequest.newBuilder(api.resolve("/api/v1/admin/snapshots"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-      } catch (ConnectException e) {
-        System.err.println("spyglass: no Spyglass answers at " + api + "; is it running? (--api)");
+            WebClient.builder(api)
+                .factory(clients)
+                .responseTimeout(Duration.ZERO) // a big store takes a while to copy
+                .build()
+                .execute(
+                    headers.build(),
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(request))
+                .aggregate()
+                .join();
+      } catch (java.util.concurrent.CompletionException e) {
+        System.err.println(
+            "spyglass: no Spyglass answers at "
+                + api
+                + " ("
+                + (e.getCause() == null ? e : e.getCause()).getMessage()
+                + "); is it running? (--api)");
         return Main.RUNTIME_ERROR;
       }
-      if (response.statusCode() != 200) {
-        System.err.println("spyglass: snapshot failed: " + response.body());
+      if (response.status().code() != 200) {
+        System.err.println("spyglass: snapshot failed: " + response.contentUtf8());
         return Main.RUNTIME_ERROR;
       }
-      System.out.println(response.body());
+      System.out.println(response.contentUtf8());
       return 0;
     }
   }

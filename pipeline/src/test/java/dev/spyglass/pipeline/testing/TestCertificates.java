@@ -33,41 +33,55 @@ public final class TestCertificates {
         "-days",
         "2");
     for (String name : List.of("server", "client")) {
-      openssl(
-          dir,
-          "req",
-          "-newkey",
-          "rsa:2048",
-          "-nodes",
-          "-keyout",
-          name + ".key",
-          "-out",
-          name + ".csr",
-          "-subj",
-          "/CN=" + name);
-      Files.writeString(
-          dir.resolve(name + ".ext"),
-          name.equals("server")
-              ? "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"
-              : "extendedKeyUsage=clientAuth\n");
-      openssl(
-          dir,
-          "x509",
-          "-req",
-          "-in",
-          name + ".csr",
-          "-CA",
-          "ca.crt",
-          "-CAkey",
-          "ca.key",
-          "-CAcreateserial",
-          "-out",
-          name + ".crt",
-          "-days",
-          "2",
-          "-extfile",
-          name + ".ext");
+      sign(dir, name, "/CN=" + name);
     }
+  }
+
+  /**
+   * Another client certificate, {@code <name>.crt}/{@code <name>.key}, with {@code subject} (as
+   * {@code /CN=ops/O=Example}), signed by the CA {@link #make} made in {@code dir}.
+   */
+  public static void makeClient(Path dir, String name, String subject)
+      throws IOException, InterruptedException {
+    sign(dir, name, subject);
+  }
+
+  private static void sign(Path dir, String name, String subject)
+      throws IOException, InterruptedException {
+    openssl(
+        dir,
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        name + ".key",
+        "-out",
+        name + ".csr",
+        "-subj",
+        subject);
+    Files.writeString(
+        dir.resolve(name + ".ext"),
+        name.equals("server")
+            ? "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"
+            : "extendedKeyUsage=clientAuth\n");
+    openssl(
+        dir,
+        "x509",
+        "-req",
+        "-in",
+        name + ".csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        name + ".crt",
+        "-days",
+        "2",
+        "-extfile",
+        name + ".ext");
   }
 
   private static void openssl(Path dir, String... args) throws IOException, InterruptedException {

@@ -1,6 +1,5 @@
 package dev.spyglass.receiver.otlp;
 
-import com.linecorp.armeria.common.TlsKeyPair;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.cors.CorsService;
@@ -14,8 +13,6 @@ import dev.spyglass.pipeline.component.Endpoint;
 import dev.spyglass.pipeline.component.Host;
 import dev.spyglass.pipeline.component.Receiver;
 import io.grpc.Status;
-import io.netty.handler.ssl.ClientAuth;
-import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,17 +148,7 @@ final class OtlpReceiver implements Receiver {
   }
 
   private static ServerBuilder listener(Endpoint endpoint, TlsSettings tls) {
-    ServerBuilder server = Server.builder();
-    if (tls == null) {
-      server.http(endpoint.socketAddress());
-    } else {
-      server.https(endpoint.socketAddress());
-      server.tls(TlsKeyPair.of(new File(tls.keyFile()), new File(tls.certFile())));
-      if (tls.clientCaFile() != null && !tls.clientCaFile().isEmpty()) {
-        File ca = new File(tls.clientCaFile());
-        server.tlsCustomizer(ssl -> ssl.clientAuth(ClientAuth.REQUIRE).trustManager(ca));
-      }
-    }
+    ServerBuilder server = TlsSettings.listen(Server.builder(), endpoint.socketAddress(), tls);
     return server
         .requestTimeout(REQUEST_TIMEOUT)
         .gracefulShutdownTimeout(QUIET_PERIOD, DRAIN_TIMEOUT);

@@ -1,6 +1,11 @@
 package dev.spyglass.receiver.otlp;
 
+import com.linecorp.armeria.common.TlsKeyPair;
+import com.linecorp.armeria.server.ServerBuilder;
 import dev.spyglass.pipeline.component.InvalidConfigException;
+import io.netty.handler.ssl.ClientAuth;
+import java.io.File;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,12 +19,34 @@ import java.nio.file.Path;
  */
 public record TlsSettings(String certFile, String keyFile, String clientCaFile) {
 
-  void validate(String prefix) {
+  /** Checks that the files are there; {@code prefix} is where the settings are in the config. */
+  public void validate(String prefix) {
     requireFile(prefix + "cert_file", certFile);
     requireFile(prefix + "key_file", keyFile);
     if (clientCaFile != null && !clientCaFile.isEmpty()) {
       requireFile(prefix + "client_ca_file", clientCaFile);
     }
+  }
+
+  /** Whether clients must present a certificate (mTLS). */
+  public boolean requiresClientCertificates() {
+    return clientCaFile != null && !clientCaFile.isEmpty();
+  }
+
+  /**
+   * Listens on {@code address} with plaintext HTTP ({@code tls} null) or HTTPS with {@code tls}.
+   */
+  public static ServerBuilder listen(
+      ServerBuilder server, InetSocketAddress address, TlsSettings tls) {
+    if (tls == null) {
+      return server.http(address);
+    }
+    server.https(address).tls(TlsKeyPair.of(new File(tls.keyFile()), new File(tls.certFile())));
+    if (tls.requiresClientCertificates()) {
+      File ca = new File(tls.clientCaFile());
+      server.tlsCustomizer(ssl -> ssl.clientAuth(ClientAuth.REQUIRE).trustManager(ca));
+    }
+    return server;
   }
 
   private static void requireFile(String key, String file) {

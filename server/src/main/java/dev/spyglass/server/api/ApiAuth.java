@@ -18,8 +18,10 @@ import java.util.Locale;
  * @param tokens tokens written in the config (use {@code ${env:NAME}} rather than a literal)
  * @param tokensFile a file of lines {@code <role> <token> [name]}; blank lines and {@code #}
  *     comments are skipped
+ * @param clients client certificate subjects with their roles, for callers that come with a
+ *     certificate verified by {@code tls.client_ca_file} (mTLS) and no token
  */
-public record ApiAuth(List<Token> tokens, String tokensFile) {
+public record ApiAuth(List<Token> tokens, String tokensFile, List<Client> clients) {
   /** What a token may do. */
   public enum Role {
     READ,
@@ -43,6 +45,25 @@ public record ApiAuth(List<Token> tokens, String tokensFile) {
    */
   public record Token(String name, String token, String role) {}
 
+  /**
+   * A client certificate's subject and what its holder may do.
+   *
+   * @param name who holds it, for the audit log (default: the subject)
+   * @param subject the certificate's subject distinguished name, as {@code CN=ops,O=Example}
+   *     (compared in RFC 2253's canonical form, so spacing and case of attribute names do not
+   *     matter)
+   * @param role {@code read} (default) or {@code admin}
+   */
+  public record Client(String name, String subject, String role) {}
+
+  /** A certificate subject as checked at request time: canonical RFC 2253. */
+  record Subject(String name, String canonical, Role role) {}
+
+  /** The canonical form of a subject, as {@link Subject#canonical} holds it. */
+  static String canonical(javax.security.auth.x500.X500Principal subject) {
+    return subject.getName(javax.security.auth.x500.X500Principal.CANONICAL);
+  }
+
   /** A token as checked at request time: its SHA-256, never the token itself. */
   record Credential(String name, byte[] secret, Role role) {}
 
@@ -58,6 +79,7 @@ public record ApiAuth(List<Token> tokens, String tokensFile) {
 
   public ApiAuth {
     tokens = tokens == null ? List.of() : List.copyOf(tokens);
+    clients = clients == null ? List.of() : List.copyOf(clients);
   }
 
   void validate() {
@@ -73,10 +95,37 @@ public record ApiAuth(List<Token> tokens, String tokensFile) {
         Role.parse(token.role(), "auth.tokens[" + i + "].role");
       }
     }
-    if (credentials().isEmpty()) {
+    subjects(); // each subject parses
+    if (credentials().isEmpty() && clients.isEmpty()) {
       throw new InvalidConfigException(
-          "auth.tokens", "at least one token is required when auth is set");
+          "auth.tokens", "at least one token (or client certificate) is required when auth is set");
     }
+  }
+
+  /** Every client certificate subject. */
+  List<Subject> subjects() {
+    List<Subject> subjects = new ArrayList<>();
+    for (int i = 0; i < clients.size(); i++) {
+      Client client = clients.get(i);
+      String key = "auth.clients[" + i + "]";
+      if (client.subject() == null || client.subject().isBlank()) {
+        throw new InvalidConfigException(key + ".subject", "must be a distinguished name");
+      }
+      String canonical;
+      try {
+        canonical = canonical(new javax.security.auth.x500.X500Principal(client.subject()));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException(
+            key + ".subject",
+            "'" + client.subject() + "' is not a distinguished name (as CN=ops,O=Example)");
+      }
+      subjects.add(
+          new Subject(
+              client.name() == null || client.name().isBlank() ? client.subject() : client.name(),
+              canonical,
+              client.role() == null ? Role.READ : Role.parse(client.role(), key + ".role")));
+    }
+    return subjects;
   }
 
   /** Every token, from the config and the file. */

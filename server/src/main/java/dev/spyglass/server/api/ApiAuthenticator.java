@@ -28,11 +28,13 @@ import org.slf4j.Logger;
 final class ApiAuthenticator implements DecoratingHttpServiceFunction {
   private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
   private final List<ApiAuth.Credential> credentials;
+  private final java.util.Map<String, ApiAuth.Subject> subjects = new java.util.HashMap<>();
   private final Logger audit;
   private final LongCounter requests;
 
   ApiAuthenticator(ApiAuth auth, Logger audit, Meter meter) {
     this.credentials = auth.credentials();
+    auth.subjects().forEach(subject -> subjects.put(subject.canonical(), subject));
     this.audit = audit;
     this.requests =
         meter
@@ -48,11 +50,19 @@ final class ApiAuthenticator implements DecoratingHttpServiceFunction {
     if (open(req, path)) {
       return delegate.serve(ctx, req);
     }
-    Optional<ApiAuth.Credential> caller = find(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+    String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+    Optional<Caller> caller =
+        authorization != null ? find(authorization) : certificateHolder(ctx.sslSession());
     if (caller.isEmpty()) {
       requests.add(1, Attributes.of(OUTCOME, "refused"));
       audit.warn(
-          "refused: no valid API token for {} {} from {}", req.method(), path, ctx.remoteAddress());
+          "refused: no valid API token{} for {} {} from {}",
+          peerSubject(ctx.sslSession())
+              .map(s -> " (certificate " + s + " not in auth.clients)")
+              .orElse(""),
+          req.method(),
+          path,
+          ctx.remoteAddress());
       return HttpResponse.of(
           ResponseHeaders.builder(HttpStatus.UNAUTHORIZED)
               .contentType(MediaType.JSON_UTF_8)
@@ -92,8 +102,38 @@ final class ApiAuthenticator implements DecoratingHttpServiceFunction {
     return read && !grpc && !path.startsWith("/api/") && !path.equals("/metrics");
   }
 
-  private Optional<ApiAuth.Credential> find(String authorization) {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+  /** Who a request comes from, and what they may do. */
+  record Caller(String name, ApiAuth.Role role) {}
+
+  /** The holder of a verified client certificate whose subject is in {@code auth.clients}. */
+  private Optional<Caller> certificateHolder(javax.net.ssl.SSLSession session) {
+    return peer(session)
+        .map(certificate -> subjects.get(ApiAuth.canonical(certificate.getSubjectX500Principal())))
+        .map(subject -> new Caller(subject.name(), subject.role()));
+  }
+
+  private static Optional<String> peerSubject(javax.net.ssl.SSLSession session) {
+    return peer(session).map(certificate -> certificate.getSubjectX500Principal().getName());
+  }
+
+  /** The client's certificate, verified by the TLS handshake against {@code client_ca_file}. */
+  private static Optional<java.security.cert.X509Certificate> peer(
+      javax.net.ssl.SSLSession session) {
+    if (session == null) {
+      return Optional.empty();
+    }
+    try {
+      java.security.cert.Certificate[] chain = session.getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate x509
+          ? Optional.of(x509)
+          : Optional.empty();
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Optional<Caller> find(String authorization) {
+    if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Optional.empty();
     }
     byte[] presented = ApiAuth.digest(authorization.substring(7).strip());
@@ -104,6 +144,6 @@ final class ApiAuthenticator implements DecoratingHttpServiceFunction {
         found = credential;
       }
     }
-    return Optional.ofNullable(found);
+    return Optional.ofNullable(found).map(c -> new Caller(c.name(), c.role()));
   }
 }

@@ -6,6 +6,7 @@ import dev.spyglass.pipeline.component.ComponentKind;
 import dev.spyglass.pipeline.component.ComponentReference;
 import dev.spyglass.pipeline.component.Endpoint;
 import dev.spyglass.pipeline.component.InvalidConfigException;
+import dev.spyglass.receiver.otlp.TlsSettings;
 import dev.spyglass.storage.StorageFactory;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,10 @@ import java.util.Optional;
  * @param queryTimeout how long one read may run before it answers with what it found, flagged
  *     {@code partial}; default 10 s, at least 1 ms. HTTP requests time out 5 s after it
  * @param snapshots where {@code POST /api/v1/admin/snapshots} may write
- * @param auth bearer tokens with roles; without it the API may only listen on loopback
+ * @param auth bearer tokens (and client certificate subjects) with roles; without it the API may
+ *     only listen on loopback, or behind mTLS
+ * @param tls HTTPS from PEM files, as the OTLP receiver's; with {@code client_ca_file} every client
+ *     must present a certificate that CA signed (mTLS)
  * @param insecure listen on another address without {@code auth} all the same (a warning at start)
  * @param maxConcurrentQueries reads run at once, the rest wait their turn (their wait counts
  *     against {@code query_timeout}); 0 (the default) for half the cores, at least 1 — so that
@@ -32,6 +36,7 @@ public record ApiConfig(
     Duration queryTimeout,
     Snapshots snapshots,
     ApiAuth auth,
+    TlsSettings tls,
     boolean insecure,
     int maxConcurrentQueries)
     implements ComponentConfig {
@@ -48,7 +53,7 @@ public record ApiConfig(
 
   /** The defaults with another endpoint. */
   public ApiConfig(Endpoint endpoint) {
-    this(endpoint, "", Duration.ofSeconds(10), Snapshots.DEFAULT, null, false, 0);
+    this(endpoint, "", Duration.ofSeconds(10), Snapshots.DEFAULT, null, null, false, 0);
   }
 
   @Override
@@ -62,16 +67,24 @@ public record ApiConfig(
     if (snapshots == null || snapshots.directory() == null || snapshots.directory().isBlank()) {
       throw new InvalidConfigException("snapshots.directory", "must be a directory");
     }
+    if (tls != null) {
+      tls.validate("tls.");
+    }
+    boolean mtls = tls != null && tls.requiresClientCertificates();
     if (auth != null) {
       auth.validate();
-    } else if (!insecure && !loopback()) {
+      if (!auth.clients().isEmpty() && !mtls) {
+        throw new InvalidConfigException(
+            "auth.clients", "client certificates are only seen with tls.client_ca_file set (mTLS)");
+      }
+    } else if (!insecure && !mtls && !loopback()) {
       throw new InvalidConfigException(
           "endpoint",
           "'"
               + endpoint.host()
               + "' is reachable from other machines, and every stored record would be readable"
-              + " there without a token: set auth (tokens with roles read/admin), listen on"
-              + " 127.0.0.1, or set insecure: true");
+              + " there without a token: set auth (tokens with roles read/admin), require client"
+              + " certificates (tls.client_ca_file), listen on 127.0.0.1, or set insecure: true");
     }
     if (!storage.isBlank()) {
       try {

@@ -62,8 +62,9 @@ final class ApiExtension implements Extension {
     if (!WebUi.addTo(builder)) {
       settings.logger().warn("this build has no web UI (module ui); the API is served alone");
     }
+    dev.spyglass.receiver.otlp.TlsSettings.listen(
+        builder, config.endpoint().socketAddress(), config.tls());
     builder
-        .http(config.endpoint().socketAddress())
         // Long query strings reach the query guard and get a JSON 400, not a dropped socket.
         .http1MaxInitialLineLength(2 << 20)
         .http2MaxHeaderListSize(2 << 20)
@@ -83,7 +84,8 @@ final class ApiExtension implements Extension {
         telemetry -> builder.service(get("/metrics"), (ctx, req) -> prometheusText(telemetry)));
     if (config.auth() != null) {
       builder.decorator(new ApiAuthenticator(config.auth(), settings.logger(), settings.meter()));
-    } else if (!config.loopback()) {
+    } else if (!config.loopback()
+        && (config.tls() == null || !config.tls().requiresClientCertificates())) {
       settings
           .logger()
           .warn(
@@ -96,7 +98,8 @@ final class ApiExtension implements Extension {
     settings
         .logger()
         .info(
-            "API listening on http://{}:{}",
+            "API listening on {}://{}:{}",
+            config.tls() == null ? "http" : "https",
             server.activePort().localAddress().getHostString(),
             server.activeLocalPort());
   }

@@ -70,6 +70,7 @@ final class SnapshotService implements HttpService {
           "cross_origin",
           "snapshots are not taken for another site (Origin " + origin + ")");
     }
+    ctx.clearRequestTimeout(); // copying a big store takes longer than any query
     return HttpResponse.of(
         req.aggregate()
             .thenComposeAsync(

@@ -252,6 +252,7 @@ class ConfigLoaderTest {
                 java.time.Duration.ofSeconds(10),
                 ApiConfig.Snapshots.DEFAULT,
                 null,
+                null,
                 false,
                 0));
   }
@@ -278,6 +279,38 @@ class ConfigLoaderTest {
     assertThat(loader.parse(withAuth, "test.yaml").extensions()).isNotEmpty();
     assertError(withAuth.replace("role: admin", "role: root"))
         .hasMessageContaining("extensions.api.auth.tokens[0].role: role must be read or admin");
+  }
+
+  @Test
+  void anApiBehindClientCertificates_mayListenEverywhere_andMapsSubjectsToRoles(@TempDir Path dir)
+      throws Exception {
+    for (String file : List.of("s.crt", "s.key", "ca.crt")) {
+      Files.writeString(dir.resolve(file), "pem");
+    }
+    String tls =
+        "endpoint: 0.0.0.0:8686\n    tls: { cert_file: D/s.crt, key_file: D/s.key, CA }"
+            .replace("D", dir.toString());
+    String open = VALID.replace("endpoint: 127.0.0.1:${env:API_PORT}", "endpoint: 0.0.0.0:8686");
+    String mtls =
+        open.replace(
+            "endpoint: 0.0.0.0:8686", tls.replace("CA", "client_ca_file: " + dir + "/ca.crt"));
+    assertThat(loader.parse(mtls, "test.yaml").extensions()).isNotEmpty();
+    assertError(open.replace("endpoint: 0.0.0.0:8686", tls.replace(", CA", "")))
+        .hasMessageContaining("extensions.api.endpoint: '0.0.0.0' is reachable from other");
+    String mapped =
+        mtls.replace(
+            "endpoint: 0.0.0.0:8686",
+            "endpoint: 0.0.0.0:8686\n    auth: { clients: [{ subject: \"CN=ops\", role: admin }] }");
+    assertThat(loader.parse(mapped, "test.yaml").extensions()).isNotEmpty();
+    assertError(mapped.replace("CN=ops", "ops"))
+        .hasMessageContaining(
+            "extensions.api.auth.clients[0].subject: 'ops' is not a distinguished name");
+    assertError(mapped.replace(", client_ca_file: " + dir + "/ca.crt", "") + "")
+        .hasMessageContaining(
+            "extensions.api.auth.clients: client certificates are only seen with"
+                + " tls.client_ca_file set");
+    assertError(mtls.replace(dir + "/ca.crt", dir + "/none.crt"))
+        .hasMessageContaining("extensions.api.tls.client_ca_file: cannot read file");
   }
 
   @Test
