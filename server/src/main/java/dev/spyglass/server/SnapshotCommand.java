@@ -14,6 +14,7 @@ import dev.spyglass.pipeline.component.ComponentId;
 import dev.spyglass.pipeline.service.Config;
 import dev.spyglass.server.config.ConfigException;
 import dev.spyglass.server.config.ConfigLoader;
+import dev.spyglass.storage.embedded.SnapshotKey;
 import dev.spyglass.storage.embedded.StoreConfig;
 import dev.spyglass.storage.embedded.TelemetryStore;
 import java.io.IOException;
@@ -56,6 +57,15 @@ final class SnapshotCommand {
     private String exporter;
 
     @Option(
+        names = "--encrypt-key-file",
+        paramLabel = "FILE",
+        description = {
+          "Encrypt the snapshot (AES-256-GCM) with the key in FILE: the base64 of 32 bytes,",
+          "as 'openssl rand -base64 32 > FILE' makes. Restore needs the same key."
+        })
+    private Path encryptKeyFile;
+
+    @Option(
         names = "--token-file",
         paramLabel = "FILE",
         description = {
@@ -92,6 +102,16 @@ final class SnapshotCommand {
       request.put("name", name);
       if (exporter != null) {
         request.put("exporter", exporter);
+      }
+      if (encryptKeyFile != null) {
+        try {
+          SnapshotKey key = SnapshotKey.read(encryptKeyFile);
+          request.put("encryption_key", key.base64());
+          System.err.println("encrypting with key " + key.id());
+        } catch (IOException e) {
+          System.err.println("spyglass: --encrypt-key-file: " + e.getMessage());
+          return Main.CONFIG_ERROR;
+        }
       }
       String token =
           tokenFile != null
@@ -161,6 +181,15 @@ final class SnapshotCommand {
     @Option(names = "--data", paramLabel = "DIR", description = "The data directory to fill.")
     private Path data;
 
+    @Option(
+        names = "--decrypt-key-file",
+        paramLabel = "FILE",
+        description = {
+          "For an encrypted snapshot: a key file it may have been encrypted with. Repeat it",
+          "while keys rotate; the snapshot names the key it needs."
+        })
+    private List<Path> keyFiles = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
       Path target;
@@ -170,8 +199,17 @@ final class SnapshotCommand {
         System.err.println("spyglass: " + e.getMessage());
         return Main.CONFIG_ERROR;
       }
+      List<SnapshotKey> keys = new java.util.ArrayList<>();
+      for (Path file : keyFiles) {
+        try {
+          keys.add(SnapshotKey.read(file));
+        } catch (IOException e) {
+          System.err.println("spyglass: --decrypt-key-file: " + e.getMessage());
+          return Main.CONFIG_ERROR;
+        }
+      }
       try {
-        TelemetryStore.restore(dir, target);
+        TelemetryStore.restore(dir, target, keys);
       } catch (IOException e) {
         System.err.println("spyglass: cannot restore: " + e.getMessage());
         return Main.RUNTIME_ERROR;

@@ -41,11 +41,31 @@ public record ApiConfig(
     int maxConcurrentQueries)
     implements ComponentConfig {
   /**
-   * The only directory snapshots are written into, one subdirectory per snapshot name; default
-   * {@code ./spyglass-snapshots} (relative to where Spyglass runs, as the store's path).
+   * Where snapshots go and how.
+   *
+   * @param directory the only directory snapshots are written into, one subdirectory per snapshot
+   *     name; default {@code ./spyglass-snapshots} (relative to where Spyglass runs, as the store's
+   *     path)
+   * @param encryptionKeyFile when set, every snapshot is AES-256-GCM-encrypted with the key in this
+   *     file (base64 of 32 bytes, as {@code openssl rand -base64 32} writes) unless the request
+   *     brings its own
    */
-  public record Snapshots(String directory) {
-    public static final Snapshots DEFAULT = new Snapshots("spyglass-snapshots");
+  public record Snapshots(String directory, String encryptionKeyFile) {
+    public static final Snapshots DEFAULT = new Snapshots("spyglass-snapshots", null);
+
+    /** The configured key, read now (so that a bad key file fails at start, at its line). */
+    java.util.Optional<dev.spyglass.storage.embedded.SnapshotKey> key() {
+      if (encryptionKeyFile == null || encryptionKeyFile.isBlank()) {
+        return java.util.Optional.empty();
+      }
+      try {
+        return java.util.Optional.of(
+            dev.spyglass.storage.embedded.SnapshotKey.read(
+                java.nio.file.Path.of(encryptionKeyFile)));
+      } catch (java.io.IOException e) {
+        throw new InvalidConfigException("snapshots.encryption_key_file", e.getMessage());
+      }
+    }
   }
 
   /** The store read when {@code storage} is not set, if it exists. */
@@ -67,6 +87,7 @@ public record ApiConfig(
     if (snapshots == null || snapshots.directory() == null || snapshots.directory().isBlank()) {
       throw new InvalidConfigException("snapshots.directory", "must be a directory");
     }
+    snapshots.key();
     if (tls != null) {
       tls.validate("tls.");
     }

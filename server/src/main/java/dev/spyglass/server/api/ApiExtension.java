@@ -73,7 +73,11 @@ final class ApiExtension implements Extension {
         .service(
             Route.builder().path("/api/v1/admin/snapshots").methods(HttpMethod.POST).build(),
             new SnapshotService(
-                host, storageId, Path.of(config.snapshots().directory()), settings.logger()))
+                host,
+                storageId,
+                Path.of(config.snapshots().directory()),
+                config.snapshots().key(),
+                settings.logger()))
         // Above the query deadline, so a slow read answers with its partial JSON, never with the
         // HTTP server's own plain-text timeout.
         .requestTimeout(config.queryTimeout().plusSeconds(5))

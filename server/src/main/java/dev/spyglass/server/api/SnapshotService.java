@@ -12,6 +12,7 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.spyglass.pipeline.component.ComponentId;
 import dev.spyglass.pipeline.component.Host;
 import dev.spyglass.storage.StorageComponent;
+import dev.spyglass.storage.embedded.SnapshotKey;
 import dev.spyglass.storage.embedded.Snapshots;
 import dev.spyglass.storage.embedded.TelemetryStore;
 import java.io.IOException;
@@ -29,8 +30,9 @@ import org.slf4j.Logger;
 /**
  * {@code POST /api/v1/admin/snapshots} with {@code {"name": "nightly-1"}} (and {@code "exporter"}
  * for a store other than the API's own): writes a consistent copy of the running store into {@code
- * <snapshots.directory>/<name>}, which must not exist yet. What {@code ./spyglass snapshot create}
- * calls.
+ * <snapshots.directory>/<name>}, which must not exist yet, encrypted (ADR 0021) with the request's
+ * {@code "encryption_key"} (base64 of 32 bytes) or else {@code snapshots.encryption_key_file}'s key
+ * when either is given. What {@code ./spyglass snapshot create} calls.
  *
  * <p>It writes to disk, so it takes no path (a name of letters, digits, {@code . _ -}; nothing that
  * could leave the directory, no symbolic link), only {@code application/json} (a browser cannot
@@ -43,13 +45,19 @@ final class SnapshotService implements HttpService {
   private final Host host;
   private final ComponentId storage;
   private final Path directory;
+  private final Optional<SnapshotKey> key;
   private final Logger log;
 
-  /** Snapshots of {@code storage} unless a request names another store exporter. */
-  SnapshotService(Host host, ComponentId storage, Path directory, Logger log) {
+  /**
+   * Snapshots of {@code storage} unless a request names another store exporter, encrypted with
+   * {@code key} unless the request brings its own {@code encryption_key}.
+   */
+  SnapshotService(
+      Host host, ComponentId storage, Path directory, Optional<SnapshotKey> key, Logger log) {
     this.host = host;
     this.storage = storage;
     this.directory = directory.toAbsolutePath().normalize();
+    this.key = key;
     this.log = log;
   }
 
@@ -112,6 +120,18 @@ final class SnapshotService implements HttpService {
               + name
               + "'");
     }
+    Optional<SnapshotKey> encryption = key;
+    if (request.hasNonNull("encryption_key")) {
+      try {
+        encryption = Optional.of(SnapshotKey.fromBase64(request.get("encryption_key").asText()));
+      } catch (IllegalArgumentException e) {
+        return ApiErrors.of(
+            HttpStatus.BAD_REQUEST,
+            "invalid_key",
+            "encryption_key must be the base64 of 32 bytes (openssl rand -base64 32): "
+                + e.getMessage());
+      }
+    }
     Path target;
     try {
       Files.createDirectories(directory);
@@ -138,14 +158,21 @@ final class SnapshotService implements HttpService {
       return ApiErrors.of(HttpStatus.NOT_FOUND, "no_store", e.getMessage());
     }
     try {
-      Snapshots.Snapshot snapshot = store.snapshot(target);
-      log.info("snapshot '{}' written to {} (requested from {})", name, target, from);
+      Snapshots.Snapshot snapshot = store.snapshot(target, encryption);
+      log.info(
+          "snapshot '{}' written to {}{} (requested from {})",
+          name,
+          target,
+          encryption.map(k -> ", encrypted with key " + k.id()).orElse(""),
+          from);
       Map<String, Object> answer = new LinkedHashMap<>();
       answer.put("name", name);
       answer.put("path", snapshot.path().toString());
       answer.put("partitions", snapshot.partitions());
       answer.put("checkpoint", snapshot.checkpoint());
       answer.put("wal_bytes", snapshot.walBytes());
+      answer.put("encrypted", encryption.isPresent());
+      encryption.ifPresent(k -> answer.put("key_id", k.id()));
       return HttpResponse.ofJson(answer);
     } catch (IOException e) {
       return ApiErrors.of(HttpStatus.BAD_REQUEST, "snapshot_failed", e.getMessage());

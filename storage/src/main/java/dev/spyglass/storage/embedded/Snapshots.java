@@ -92,7 +92,7 @@ public final class Snapshots {
     }
   }
 
-  private static void requireEmpty(Path dir) throws IOException {
+  static void requireEmpty(Path dir) throws IOException {
     if (Files.exists(dir)) {
       try (Stream<Path> entries = Files.list(dir)) {
         if (entries.findAny().isPresent()) {

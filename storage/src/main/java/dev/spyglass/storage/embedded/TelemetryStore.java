@@ -59,6 +59,8 @@ public final class TelemetryStore implements StorageComponent, Closeable {
     this.clock = clock;
     this.root = root.toAbsolutePath();
     Files.createDirectories(root);
+    // What a snapshot being encrypted left when the process ended.
+    EncryptedSnapshots.deleteTree(root.resolve(STAGING));
     this.partitions = new PartitionSet(root, config.partitionDuration().toNanos(), log);
     long checkpoint = Checkpoint.read(root);
     long minNextLsn = Math.max(checkpoint, partitions.maxCommittedLsn());
@@ -275,18 +277,64 @@ public final class TelemetryStore implements StorageComponent, Closeable {
    * running: everything acknowledged before the call is in the copy.
    */
   public Snapshots.Snapshot snapshot(Path target) throws IOException {
+    return snapshot(target, java.util.Optional.empty());
+  }
+
+  /**
+   * As {@link #snapshot(Path)}, every file encrypted with {@code key} when there is one (docs/adr/
+   * 0021). The plain copy is made first under the store's own directory ({@code snapshot-staging},
+   * which holds nothing the store does not), encrypted into {@code target}, and deleted.
+   */
+  public Snapshots.Snapshot snapshot(Path target, java.util.Optional<SnapshotKey> key)
+      throws IOException {
     if (closed) {
       throw new IOException("the store is closed");
     }
-    return Snapshots.create(target.toAbsolutePath(), indexer, partitions, wal);
+    Path destination = target.toAbsolutePath();
+    if (key.isEmpty()) {
+      return Snapshots.create(destination, indexer, partitions, wal);
+    }
+    Snapshots.requireEmpty(destination);
+    Path staging =
+        root.resolve(STAGING).resolve(destination.getFileName() + "-" + System.nanoTime());
+    try {
+      Snapshots.Snapshot plain = Snapshots.create(staging, indexer, partitions, wal);
+      EncryptedSnapshots.encrypt(staging, destination, key.get());
+      return new Snapshots.Snapshot(
+          destination, plain.partitions(), plain.checkpoint(), plain.walBytes());
+    } catch (IOException | RuntimeException e) {
+      EncryptedSnapshots.deleteTree(destination);
+      throw e;
+    } finally {
+      EncryptedSnapshots.deleteTree(staging);
+    }
   }
+
+  /** Under the store's directory: plain copies being encrypted into a snapshot. */
+  static final String STAGING = "snapshot-staging";
 
   /**
    * Copies a snapshot made by {@link #snapshot} into {@code dataDir} (absent or empty), for a store
    * to open there. Not for a directory a running store uses.
    */
   public static void restore(Path snapshot, Path dataDir) throws IOException {
-    Snapshots.restore(snapshot.toAbsolutePath(), dataDir.toAbsolutePath());
+    restore(snapshot, dataDir, List.of());
+  }
+
+  /**
+   * As {@link #restore(Path, Path)}; an encrypted snapshot is decrypted with whichever of {@code
+   * keys} it names, and refused — nothing left in {@code dataDir} — if any file is missing,
+   * truncated, altered or unlisted, or no key fits.
+   */
+  public static void restore(Path snapshot, Path dataDir, List<SnapshotKey> keys)
+      throws IOException {
+    Path from = snapshot.toAbsolutePath();
+    if (EncryptedSnapshots.isEncrypted(from)) {
+      Snapshots.requireEmpty(dataDir.toAbsolutePath());
+      EncryptedSnapshots.decrypt(from, dataDir.toAbsolutePath(), keys);
+    } else {
+      Snapshots.restore(from, dataDir.toAbsolutePath());
+    }
   }
 
   private void refresh() {
