@@ -15,19 +15,38 @@ import java.util.Optional;
  *     scraper)
  * @param headers selected request headers, names lower-case; never null
  * @param principal the authenticated caller; empty when the receiver does not authenticate
+ * @param tenant whose data this is ({@code X-Scope-OrgID}, checked by {@link Tenants#check}); empty
+ *     when the request named none
  */
 public record RequestContext(
     Optional<InetSocketAddress> clientAddress,
     Map<String, List<String>> headers,
-    Optional<String> principal) {
+    Optional<String> principal,
+    Optional<String> tenant) {
 
   /** The context of data that did not arrive over a request (scrapers, tests). */
   public static final RequestContext EMPTY =
-      new RequestContext(Optional.empty(), Map.of(), Optional.empty());
+      new RequestContext(Optional.empty(), Map.of(), Optional.empty(), Optional.empty());
 
   public RequestContext {
     requireNonNull(clientAddress, "clientAddress");
     requireNonNull(principal, "principal");
+    requireNonNull(tenant, "tenant");
     headers = Map.copyOf(requireNonNull(headers, "headers"));
+  }
+
+  /** Without a tenant. */
+  public RequestContext(
+      Optional<InetSocketAddress> clientAddress,
+      Map<String, List<String>> headers,
+      Optional<String> principal) {
+    this(clientAddress, headers, principal, Optional.empty());
+  }
+
+  /** The context of data made here (merged batches, derived metrics) for {@code tenant}'s data. */
+  public static RequestContext ofTenant(Optional<String> tenant) {
+    return tenant.isEmpty()
+        ? EMPTY
+        : new RequestContext(Optional.empty(), Map.of(), Optional.empty(), tenant);
   }
 }

@@ -68,29 +68,39 @@ public final class Records {
 
   /**
    * One batch holding all of {@code batches} (one signal), resources appended in order; a single
-   * batch comes back as it is. A merged batch has no single client, so its context is empty.
+   * batch comes back as it is. A merged batch has no single client, so its context holds only the
+   * tenant, which all of {@code batches} must share.
    */
   public static Telemetry merge(List<Telemetry> batches) {
     if (batches.size() == 1) {
       return batches.getFirst();
     }
+    java.util.Optional<String> tenant = batches.getFirst().context().tenant();
+    for (Telemetry batch : batches) {
+      if (!batch.context().tenant().equals(tenant)) {
+        throw new IllegalArgumentException(
+            "batches of tenants " + tenant + " and " + batch.context().tenant() + " never merge");
+      }
+    }
+    dev.spyglass.pipeline.RequestContext context =
+        dev.spyglass.pipeline.RequestContext.ofTenant(tenant);
     return switch (batches.getFirst()) {
       case Traces first -> {
         ExportTraceServiceRequest.Builder merged = ExportTraceServiceRequest.newBuilder();
         batches.forEach(
             b -> merged.addAllResourceSpans(((Traces) b).request().getResourceSpansList()));
-        yield Traces.of(merged.build(), dev.spyglass.pipeline.RequestContext.EMPTY);
+        yield Traces.of(merged.build(), context);
       }
       case Logs first -> {
         ExportLogsServiceRequest.Builder merged = ExportLogsServiceRequest.newBuilder();
         batches.forEach(b -> merged.addAllResourceLogs(((Logs) b).request().getResourceLogsList()));
-        yield Logs.of(merged.build(), dev.spyglass.pipeline.RequestContext.EMPTY);
+        yield Logs.of(merged.build(), context);
       }
       case Metrics first -> {
         ExportMetricsServiceRequest.Builder merged = ExportMetricsServiceRequest.newBuilder();
         batches.forEach(
             b -> merged.addAllResourceMetrics(((Metrics) b).request().getResourceMetricsList()));
-        yield Metrics.of(merged.build(), dev.spyglass.pipeline.RequestContext.EMPTY);
+        yield Metrics.of(merged.build(), context);
       }
     };
   }

@@ -7,6 +7,7 @@ import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.grpc.GrpcClientBuilder;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import dev.spyglass.pipeline.Telemetry;
+import dev.spyglass.pipeline.Tenants;
 import io.grpc.Codec;
 import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
@@ -56,7 +57,13 @@ final class GrpcSender implements Sender {
 
   @Override
   public CompletableFuture<Outcome> send(Telemetry batch) {
-    try {
+    // The batch's tenant travels on: the receiving end stores it as this end did.
+    try (com.linecorp.armeria.common.util.SafeCloseable tenant =
+        batch
+            .context()
+            .tenant()
+            .map(id -> com.linecorp.armeria.client.Clients.withHeader(Tenants.HEADER, id))
+            .orElse(() -> {})) {
       return switch (batch.signal()) {
         case TRACES ->
             call(

@@ -15,6 +15,7 @@ import com.linecorp.armeria.common.RequestHeadersBuilder;
 import dev.spyglass.exporter.otlp.OtlpHttpExporterConfig.Encoding;
 import dev.spyglass.pipeline.Signal;
 import dev.spyglass.pipeline.Telemetry;
+import dev.spyglass.pipeline.Tenants;
 import dev.spyglass.pipeline.otlp.OtlpJson;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
@@ -74,6 +75,8 @@ final class HttpSender implements Sender {
         RequestHeaders.builder(HttpMethod.POST, paths.get(batch.signal()))
             .contentType(json ? MediaType.JSON : OTLP_PROTOBUF);
     config.headers().forEach(headers::add);
+    // The batch's tenant travels on: the receiving end stores it as this end did.
+    batch.context().tenant().ifPresent(tenant -> headers.set(Tenants.HEADER, tenant));
     if (config.compression() != Compression.NONE) {
       headers.set(HttpHeaderNames.CONTENT_ENCODING, config.compression().configName());
       body = compress(body, config.compression());

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -241,9 +242,20 @@ public final class DiskQueue implements SendingQueue {
           openSegment(sequence);
         }
         byte[] payload = offer.batch().request().toByteArray();
-        int length = PREFIX_BYTES + payload.length;
+        byte[] tenant =
+            offer
+                .batch()
+                .context()
+                .tenant()
+                .map(id -> id.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .orElse(null);
+        int length = PREFIX_BYTES + (tenant == null ? 0 : 1 + tenant.length) + payload.length;
         ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + length);
-        frame.putInt(length).putInt(0).putLong(sequence).put(code(offer.batch().signal()));
+        frame.putInt(length).putInt(0).putLong(sequence);
+        frame.put(code(offer.batch().signal(), tenant != null));
+        if (tenant != null) {
+          frame.put((byte) tenant.length).put(tenant);
+        }
         frame.put(payload);
         frame.putInt(4, crc32c(frame.array(), HEADER_BYTES, length));
         frame.flip();
@@ -383,15 +395,34 @@ public final class DiskQueue implements SendingQueue {
       throw new IOException("checksum mismatch");
     }
     int at = HEADER_BYTES + PREFIX_BYTES;
-    byte[] payload = new byte[location.length() - PREFIX_BYTES];
+    int code = frame.get(HEADER_BYTES + 8);
+    RequestContext context = RequestContext.EMPTY;
+    if ((code & WITH_TENANT) != 0) {
+      int tenantLength = Byte.toUnsignedInt(frame.get(at));
+      context =
+          RequestContext.ofTenant(
+              Optional.of(
+                  new String(
+                      frame.array(),
+                      at + 1,
+                      tenantLength,
+                      java.nio.charset.StandardCharsets.US_ASCII)));
+      at += 1 + tenantLength;
+    }
+    byte[] payload = new byte[HEADER_BYTES + location.length() - at];
     System.arraycopy(frame.array(), at, payload, 0, payload.length);
-    return switch (frame.get(HEADER_BYTES + 8)) {
-      case 0 -> Traces.of(ExportTraceServiceRequest.parseFrom(payload), RequestContext.EMPTY);
-      case 1 -> Metrics.of(ExportMetricsServiceRequest.parseFrom(payload), RequestContext.EMPTY);
-      case 2 -> Logs.of(ExportLogsServiceRequest.parseFrom(payload), RequestContext.EMPTY);
-      default -> throw new IOException("unknown signal code " + frame.get(HEADER_BYTES + 8));
+    return switch (code & ~WITH_TENANT) {
+      case 0 -> Traces.of(ExportTraceServiceRequest.parseFrom(payload), context);
+      case 1 -> Metrics.of(ExportMetricsServiceRequest.parseFrom(payload), context);
+      case 2 -> Logs.of(ExportLogsServiceRequest.parseFrom(payload), context);
+      default -> throw new IOException("unknown signal code " + code);
     };
   }
+
+  /**
+   * Set in a frame's signal code when a tenant id (a length byte, then ASCII) precedes the data.
+   */
+  private static final int WITH_TENANT = 0x10;
 
   @Override
   public void finished(QueuedBatch batch) {
@@ -574,8 +605,8 @@ public final class DiskQueue implements SendingQueue {
     buffer.flip();
   }
 
-  private static byte code(Signal signal) {
-    return (byte) signal.ordinal();
+  private static byte code(Signal signal, boolean withTenant) {
+    return (byte) (signal.ordinal() | (withTenant ? WITH_TENANT : 0));
   }
 
   private static int crc32c(byte[] bytes, int offset, int length) {

@@ -54,6 +54,27 @@ class DiskQueueTest {
   }
 
   @Test
+  void aBatchsTenant_survivesTheQueue_andARestart() throws Exception {
+    String tenant = "team-a.prod_(1)";
+    Logs withTenant =
+        Logs.of(
+            TestData.logs(3).request(),
+            dev.spyglass.pipeline.RequestContext.ofTenant(java.util.Optional.of(tenant)));
+    try (DiskQueue queue = DiskQueue.open(dir, 100, log)) {
+      queue.offer(withTenant).get();
+      queue.offer(TestData.logs(2)).get();
+    }
+    try (DiskQueue queue = DiskQueue.open(dir, 100, log)) {
+      QueuedBatch first = queue.take();
+      assertThat(first.batch().context().tenant()).hasValue(tenant);
+      assertThat(first.batch().request()).isEqualTo(withTenant.request());
+      QueuedBatch second = queue.take();
+      assertThat(second.batch().context().tenant()).isEmpty();
+      assertThat(second.batch().request()).isEqualTo(TestData.logs(2).request());
+    }
+  }
+
+  @Test
   void aBatchTakenButNotFinishedIsSentAgainAndNothingBelowTheWatermarkIs() throws Exception {
     try (DiskQueue queue = DiskQueue.open(dir, 100, log)) {
       for (int i = 1; i <= 5; i++) {

@@ -11,7 +11,10 @@ import dev.spyglass.processor.ProcessorTelemetry;
 import dev.spyglass.processor.Records;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +28,9 @@ import java.util.concurrent.TimeoutException;
  * Gathers batches until {@code send_batch_size} items or {@code timeout}, then sends them as one.
  * The acknowledgement chain holds: each caller's future completes only when the merged batch
  * holding its records has been taken downstream, and fails, classified the same way, when it was
- * refused. Shutdown sends what is pending and waits for it.
+ * refused. Shutdown sends what is pending and waits for it. Batches of different tenants ({@code
+ * X-Scope-OrgID}) are gathered apart, as the Collector's batch processor does with {@code
+ * metadata_keys}.
  */
 final class BatchProcessor implements Processor {
   private static final Duration DRAIN = Duration.ofSeconds(10);
@@ -34,13 +39,21 @@ final class BatchProcessor implements Processor {
   private final TelemetryConsumer next;
   private final ProcessorTelemetry telemetry;
   private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
-  private final List<Pending> pending = new ArrayList<>();
+
+  /** What waits to be sent, per tenant: one tenant's records never share a batch with another's. */
+  private final Map<Optional<String>, Group> groups = new HashMap<>();
+
   private ScheduledExecutorService timer;
-  private ScheduledFuture<?> deadline;
-  private int pendingItems;
   private boolean closed;
 
   private record Pending(Telemetry batch, CompletableFuture<Void> done) {}
+
+  /** One tenant's pending batches; guarded by the processor's lock. */
+  private static final class Group {
+    final List<Pending> pending = new ArrayList<>();
+    int items;
+    ScheduledFuture<?> deadline;
+  }
 
   BatchProcessor(ComponentSettings settings, BatchConfig config, TelemetryConsumer next) {
     this.config = config;
@@ -61,23 +74,26 @@ final class BatchProcessor implements Processor {
     CompletableFuture<Void> done = new CompletableFuture<>();
     List<Pending> ready = null;
     List<Pending> readyBefore = null;
+    Optional<String> tenant = batch.context().tenant();
     synchronized (this) {
       if (closed) {
         return CompletableFuture.failedFuture(
             new RetryableException("shutting down", Duration.ofSeconds(1)));
       }
+      Group group = groups.computeIfAbsent(tenant, t -> new Group());
       int max = config.sendBatchMaxSize();
-      if (max > 0 && !pending.isEmpty() && pendingItems + batch.itemCount() > max) {
-        readyBefore = take();
+      if (max > 0 && !group.pending.isEmpty() && group.items + batch.itemCount() > max) {
+        readyBefore = take(tenant, group);
+        group = groups.computeIfAbsent(tenant, t -> new Group());
       }
-      pending.add(new Pending(batch, done));
-      pendingItems += batch.itemCount();
-      if (pendingItems >= config.sendBatchSize()) {
-        ready = take();
-      } else if (deadline == null) {
-        deadline =
+      group.pending.add(new Pending(batch, done));
+      group.items += batch.itemCount();
+      if (group.items >= config.sendBatchSize()) {
+        ready = take(tenant, group);
+      } else if (group.deadline == null) {
+        group.deadline =
             timer.schedule(
-                this::flushOnTimeout, config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                () -> flushOnTimeout(tenant), config.timeout().toMillis(), TimeUnit.MILLISECONDS);
       }
     }
     send(readyBefore);
@@ -85,25 +101,26 @@ final class BatchProcessor implements Processor {
     return done;
   }
 
-  private void flushOnTimeout() {
-    List<Pending> ready;
+  private void flushOnTimeout(Optional<String> tenant) {
+    List<Pending> ready = null;
     synchronized (this) {
-      deadline = null;
-      ready = take();
+      Group group = groups.get(tenant);
+      if (group != null) {
+        group.deadline = null;
+        ready = take(tenant, group);
+      }
     }
     send(ready);
   }
 
-  /** Takes what is pending; caller holds the lock. */
-  private List<Pending> take() {
-    if (deadline != null) {
-      deadline.cancel(false);
-      deadline = null;
+  /** Takes what {@code tenant} has pending; caller holds the lock. */
+  private List<Pending> take(Optional<String> tenant, Group group) {
+    if (group.deadline != null) {
+      group.deadline.cancel(false);
+      group.deadline = null;
     }
-    List<Pending> taken = List.copyOf(pending);
-    pending.clear();
-    pendingItems = 0;
-    return taken;
+    groups.remove(tenant);
+    return List.copyOf(group.pending);
   }
 
   private void send(List<Pending> batch) {
@@ -130,12 +147,14 @@ final class BatchProcessor implements Processor {
   /** Sends what is pending and waits (up to 10 s) for everything sent to be answered. */
   @Override
   public void shutdown() {
-    List<Pending> ready;
+    List<List<Pending>> ready = new ArrayList<>();
     synchronized (this) {
       closed = true;
-      ready = take();
+      for (Map.Entry<Optional<String>, Group> group : List.copyOf(groups.entrySet())) {
+        ready.add(take(group.getKey(), group.getValue()));
+      }
     }
-    send(ready);
+    ready.forEach(this::send);
     try {
       CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
           .get(DRAIN.toMillis(), TimeUnit.MILLISECONDS);

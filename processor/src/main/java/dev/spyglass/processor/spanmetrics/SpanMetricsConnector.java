@@ -78,8 +78,14 @@ final class SpanMetricsConnector implements Connector {
   private final boolean withStatusCode;
 
   private final Object lock = new Object();
+
   // Guarded by lock: series by resource, then by data point attributes.
-  private final Map<Resource, Map<List<KeyValue>, Series>> series = new LinkedHashMap<>();
+  /** The series of each tenant's resources: one tenant's spans never count in another's. */
+  private final Map<Owner, Map<List<KeyValue>, Series>> series = new LinkedHashMap<>();
+
+  /** A resource of one tenant's. */
+  private record Owner(Optional<String> tenant, Resource resource) {}
+
   private long intervalStartNanos;
 
   private ScheduledExecutorService ticker;
@@ -127,12 +133,14 @@ final class SpanMetricsConnector implements Connector {
       return CompletableFuture.completedFuture(null);
     }
     ExportTraceServiceRequest request = traces.request();
+    Optional<String> tenant = batch.context().tenant();
     for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
       Resource resource = resourceSpans.getResource();
       Optional<AnyValue> service = find(resource.getAttributesList(), "service.name");
+      Owner owner = new Owner(tenant, resource);
       for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
         for (Span span : scopeSpans.getSpansList()) {
-          record(resource, service, span);
+          record(owner, service, span);
         }
       }
     }
@@ -140,13 +148,13 @@ final class SpanMetricsConnector implements Connector {
     return CompletableFuture.completedFuture(null);
   }
 
-  private void record(Resource resource, Optional<AnyValue> service, Span span) {
-    List<KeyValue> key = seriesKey(resource, service, span);
+  private void record(Owner owner, Optional<AnyValue> service, Span span) {
+    List<KeyValue> key = seriesKey(owner.resource(), service, span);
     double duration =
         Math.max(0, span.getEndTimeUnixNano() - span.getStartTimeUnixNano()) / nanosPerUnit;
     synchronized (lock) {
       Map<List<KeyValue>, Series> ofResource =
-          series.computeIfAbsent(resource, r -> new LinkedHashMap<>());
+          series.computeIfAbsent(owner, r -> new LinkedHashMap<>());
       Series target = ofResource.get(key);
       if (target == null) {
         int limit = config.aggregationCardinalityLimit();
@@ -223,11 +231,18 @@ final class SpanMetricsConnector implements Connector {
 
   /** Sends the current metrics on; returns when the next pipeline has taken (or refused) them. */
   CompletableFuture<Void> flush() {
-    ExportMetricsServiceRequest request = snapshot();
-    if (request.getResourceMetricsCount() == 0 || next.isEmpty()) {
+    if (next.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    Metrics metrics = Metrics.of(request, RequestContext.EMPTY);
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    snapshot()
+        .forEach(
+            (tenant, request) ->
+                sent.add(send(Metrics.of(request.build(), RequestContext.ofTenant(tenant)))));
+    return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletableFuture<Void> send(Metrics metrics) {
     return TelemetryConsumer.consumeSafely(next.get(), metrics)
         .handle(
             (ok, failure) -> {
@@ -250,8 +265,9 @@ final class SpanMetricsConnector implements Connector {
             });
   }
 
-  private ExportMetricsServiceRequest snapshot() {
-    ExportMetricsServiceRequest.Builder request = ExportMetricsServiceRequest.newBuilder();
+  /** The metrics counted so far, a request per tenant. */
+  private Map<Optional<String>, ExportMetricsServiceRequest.Builder> snapshot() {
+    Map<Optional<String>, ExportMetricsServiceRequest.Builder> requests = new LinkedHashMap<>();
     AggregationTemporality temporality =
         config.delta()
             ? AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
@@ -259,7 +275,8 @@ final class SpanMetricsConnector implements Connector {
     synchronized (lock) {
       long now = epochNanos.getAsLong();
       series.forEach(
-          (resource, ofResource) -> {
+          (owner, ofResource) -> {
+            Resource resource = owner.resource();
             Sum.Builder calls =
                 Sum.newBuilder().setIsMonotonic(true).setAggregationTemporality(temporality);
             Histogram.Builder durations =
@@ -303,15 +320,17 @@ final class SpanMetricsConnector implements Connector {
                       .setUnit(config.histogram().unit())
                       .setHistogram(durations));
             }
-            request.addResourceMetrics(
-                ResourceMetrics.newBuilder().setResource(resource).addScopeMetrics(scope));
+            requests
+                .computeIfAbsent(owner.tenant(), t -> ExportMetricsServiceRequest.newBuilder())
+                .addResourceMetrics(
+                    ResourceMetrics.newBuilder().setResource(resource).addScopeMetrics(scope));
           });
       if (config.delta()) {
         series.clear();
         intervalStartNanos = now;
       }
     }
-    return request.build();
+    return requests;
   }
 
   /** Sends what has been counted so far before stopping, so a clean stop loses nothing. */

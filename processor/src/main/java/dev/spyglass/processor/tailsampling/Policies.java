@@ -22,9 +22,12 @@ import java.util.stream.Collectors;
 final class Policies {
   private Policies() {}
 
-  /** A span of a held trace, with its resource and scope. */
+  /** A span of a held trace, with its resource, scope and tenant. */
   record HeldSpan(
-      Resource resource, io.opentelemetry.proto.common.v1.InstrumentationScope scope, Span span) {}
+      Resource resource,
+      io.opentelemetry.proto.common.v1.InstrumentationScope scope,
+      Span span,
+      java.util.Optional<String> tenant) {}
 
   /** A decision about a whole trace. */
   interface Policy {

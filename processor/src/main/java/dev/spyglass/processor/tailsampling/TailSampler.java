@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -109,7 +110,9 @@ final class TailSampler implements Processor {
       for (ResourceSpans resource : ((Traces) batch).request().getResourceSpansList()) {
         for (ScopeSpans scope : resource.getScopeSpansList()) {
           for (Span span : scope.getSpansList()) {
-            HeldSpan one = new HeldSpan(resource.getResource(), scope.getScope(), span);
+            HeldSpan one =
+                new HeldSpan(
+                    resource.getResource(), scope.getScope(), span, batch.context().tenant());
             Boolean decision = decided.get(span.getTraceId());
             if (decision != null) {
               if (decision) {
@@ -174,9 +177,15 @@ final class TailSampler implements Processor {
   }
 
   private void forward(List<HeldSpan> spans) {
-    if (spans.isEmpty()) {
-      return;
+    Map<Optional<String>, List<HeldSpan>> byTenant = new LinkedHashMap<>();
+    for (HeldSpan span : spans) {
+      byTenant.computeIfAbsent(span.tenant(), t -> new ArrayList<>()).add(span);
     }
+    byTenant.forEach(this::forward);
+  }
+
+  /** Sends {@code spans}, all of {@code tenant}, as one batch of that tenant's. */
+  private void forward(Optional<String> tenant, List<HeldSpan> spans) {
     Map<Resource, Map<InstrumentationScope, List<Span>>> grouped = new LinkedHashMap<>();
     for (HeldSpan span : spans) {
       grouped
@@ -193,7 +202,7 @@ final class TailSampler implements Processor {
                   out.addScopeSpans(ScopeSpans.newBuilder().setScope(scope).addAllSpans(list)));
           request.addResourceSpans(out);
         });
-    Traces batch = Traces.of(request.build(), RequestContext.EMPTY);
+    Traces batch = Traces.of(request.build(), RequestContext.ofTenant(tenant));
     telemetry.outgoing(batch);
     TelemetryConsumer.consumeSafely(next, batch)
         .whenComplete(

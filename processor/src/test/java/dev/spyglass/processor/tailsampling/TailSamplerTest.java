@@ -151,11 +151,18 @@ class TailSamplerTest {
             .build();
     List<Policies.HeldSpan> gold =
         List.of(
-            new Policies.HeldSpan(Resource.getDefaultInstance(), null, span(1, 1, 1, false, vip)));
+            new Policies.HeldSpan(
+                Resource.getDefaultInstance(),
+                null,
+                span(1, 1, 1, false, vip),
+                java.util.Optional.empty()));
     List<Policies.HeldSpan> retried =
         List.of(
             new Policies.HeldSpan(
-                Resource.getDefaultInstance(), null, span(2, 2, 1, false, retries)));
+                Resource.getDefaultInstance(),
+                null,
+                span(2, 2, 1, false, retries),
+                java.util.Optional.empty()));
     ByteString id = ByteString.copyFrom(new byte[16]);
 
     var regex =
@@ -204,8 +211,16 @@ class TailSamplerTest {
             policy("rate_limiting", new TailSamplingConfig.RateLimiting(3L)), "p", clock::get);
     List<Policies.HeldSpan> two =
         List.of(
-            new Policies.HeldSpan(Resource.getDefaultInstance(), null, span(1, 1, 1, false)),
-            new Policies.HeldSpan(Resource.getDefaultInstance(), null, span(1, 2, 1, false)));
+            new Policies.HeldSpan(
+                Resource.getDefaultInstance(),
+                null,
+                span(1, 1, 1, false),
+                java.util.Optional.empty()),
+            new Policies.HeldSpan(
+                Resource.getDefaultInstance(),
+                null,
+                span(1, 2, 1, false),
+                java.util.Optional.empty()));
     ByteString id = ByteString.copyFrom(new byte[16]);
     assertThat(limit.sample(id, two)).isTrue();
     assertThat(limit.sample(id, two)).isFalse();

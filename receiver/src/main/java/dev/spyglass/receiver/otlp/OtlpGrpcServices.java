@@ -9,6 +9,7 @@ import dev.spyglass.pipeline.ConsumeException;
 import dev.spyglass.pipeline.RequestContext;
 import dev.spyglass.pipeline.RetryableException;
 import dev.spyglass.pipeline.TelemetryConsumer;
+import dev.spyglass.pipeline.Tenants;
 import dev.spyglass.receiver.otlp.ReceiverTelemetry.Transport;
 import io.grpc.BindableService;
 import io.grpc.Status;
@@ -97,8 +98,16 @@ final class OtlpGrpcServices {
     }
     Map<String, List<String>> headers =
         settings.includeMetadata() ? Metadata.of(ctx.request().headers()) : Map.of();
+    Optional<String> tenant;
+    try {
+      tenant = Optional.ofNullable(ctx.request().headers().get(Tenants.HEADER)).map(Tenants::check);
+    } catch (IllegalArgumentException e) {
+      observer.onError(
+          Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
     RequestContext context =
-        new RequestContext(Optional.of(ctx.remoteAddress()), headers, principal);
+        new RequestContext(Optional.of(ctx.remoteAddress()), headers, principal, tenant);
     CompletableFuture<Message> exported;
     try {
       exported = exports.export(signal, consumer, request, context, Transport.GRPC);
@@ -122,7 +131,10 @@ final class OtlpGrpcServices {
     if (failure instanceof RetryableException retryable) {
       com.google.rpc.Status.Builder status =
           com.google.rpc.Status.newBuilder()
-              .setCode(Status.Code.UNAVAILABLE.value())
+              .setCode(
+                  retryable.throttled()
+                      ? Status.Code.RESOURCE_EXHAUSTED.value()
+                      : Status.Code.UNAVAILABLE.value())
               .setMessage(retryable.getMessage());
       if (!retryable.retryAfter().isZero()) {
         status.addDetails(

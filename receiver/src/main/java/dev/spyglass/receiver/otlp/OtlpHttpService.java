@@ -17,6 +17,7 @@ import dev.spyglass.pipeline.PermanentException;
 import dev.spyglass.pipeline.RequestContext;
 import dev.spyglass.pipeline.RetryableException;
 import dev.spyglass.pipeline.TelemetryConsumer;
+import dev.spyglass.pipeline.Tenants;
 import dev.spyglass.pipeline.otlp.OtlpJson;
 import dev.spyglass.receiver.otlp.ReceiverTelemetry.Transport;
 import java.io.IOException;
@@ -97,7 +98,13 @@ final class OtlpHttpService<R extends Message> implements HttpService {
           3,
           "unsupported Content-Encoding '" + encoding + "'; supported: gzip, deflate, zstd");
     }
-    RequestContext context = context(ctx, req, principal);
+    Optional<String> tenant;
+    try {
+      tenant = Optional.ofNullable(req.headers().get(Tenants.HEADER)).map(Tenants::check);
+    } catch (IllegalArgumentException e) {
+      return error(answerIn, HttpStatus.BAD_REQUEST, 3, e.getMessage());
+    }
+    RequestContext context = context(ctx, req, principal, tenant);
     CompletableFuture<HttpResponse> response =
         req.aggregate()
             .thenApplyAsync(body -> decode(body, encoding, format), ctx.blockingTaskExecutor())
@@ -138,13 +145,16 @@ final class OtlpHttpService<R extends Message> implements HttpService {
     ConsumeException classified = ConsumeException.classify(cause);
     if (classified instanceof RetryableException retryable) {
       long seconds = Math.max(1, (retryable.retryAfter().toMillis() + 999) / 1000);
-      log.debug("answering 503: {}", retryable.getMessage());
+      HttpStatus status =
+          retryable.throttled() ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
+      log.debug("answering {}: {}", status.code(), retryable.getMessage());
       ResponseHeaders headers =
-          ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
+          ResponseHeaders.builder(status)
               .contentType(reply.type())
               .set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds))
               .build();
-      return HttpResponse.of(headers, reply.format().status(14, retryable.getMessage()));
+      return HttpResponse.of(
+          headers, reply.format().status(retryable.throttled() ? 8 : 14, retryable.getMessage()));
     }
     return error(reply, HttpStatus.BAD_REQUEST, 3, classified.getMessage());
   }
@@ -162,11 +172,14 @@ final class OtlpHttpService<R extends Message> implements HttpService {
   }
 
   private RequestContext context(
-      ServiceRequestContext ctx, HttpRequest req, Optional<String> principal) {
+      ServiceRequestContext ctx,
+      HttpRequest req,
+      Optional<String> principal,
+      Optional<String> tenant) {
     Map<String, List<String>> headers =
         settings.includeMetadata() ? Metadata.of(req.headers()) : Map.of();
     InetSocketAddress remote = ctx.remoteAddress();
-    return new RequestContext(Optional.of(remote), headers, principal);
+    return new RequestContext(Optional.of(remote), headers, principal, tenant);
   }
 
   private static HttpResponse error(Reply reply, HttpStatus status, int code, String message) {
