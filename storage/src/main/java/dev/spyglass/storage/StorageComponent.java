@@ -16,8 +16,32 @@ public interface StorageComponent {
    */
   TelemetryConsumer consumer();
 
-  /** Reads what was written (within the store's refresh interval). */
+  /**
+   * Reads what was written (within the store's refresh interval); in a store that keeps tenants
+   * apart, the default tenant's data, or none when there is no default tenant.
+   */
   TelemetryReader reader();
+
+  /**
+   * Whether this store keeps data per tenant (docs/adr/0022): then every read must name its tenant
+   * through {@link #reader(String)}.
+   */
+  default boolean multitenant() {
+    return false;
+  }
+
+  /** The tenant of data and reads that name none; empty when they are refused. */
+  default java.util.Optional<String> defaultTenant() {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Reads {@code tenant}'s data only (nothing for a tenant that never wrote); a store without
+   * tenants has one reader for everyone.
+   */
+  default TelemetryReader reader(String tenant) {
+    return reader();
+  }
 
   /** Ready to read and write; otherwise why not. */
   Health check();

@@ -42,8 +42,10 @@ public record ApiAuth(List<Token> tokens, String tokensFile, List<Client> client
    * @param name who holds it, for the audit log (default: "token N"); never the token itself
    * @param token the secret
    * @param role {@code read} (default) or {@code admin}
+   * @param tenant the only tenant this token reads (with multitenancy); empty: any, named by {@code
+   *     X-Scope-OrgID}
    */
-  public record Token(String name, String token, String role) {}
+  public record Token(String name, String token, String role, String tenant) {}
 
   /**
    * A client certificate's subject and what its holder may do.
@@ -53,11 +55,23 @@ public record ApiAuth(List<Token> tokens, String tokensFile, List<Client> client
    *     (compared in RFC 2253's canonical form, so spacing and case of attribute names do not
    *     matter)
    * @param role {@code read} (default) or {@code admin}
+   * @param tenant the only tenant this certificate's holder reads (with multitenancy)
    */
-  public record Client(String name, String subject, String role) {}
+  public record Client(String name, String subject, String role, String tenant) {}
 
   /** A certificate subject as checked at request time: canonical RFC 2253. */
-  record Subject(String name, String canonical, Role role) {}
+  record Subject(String name, String canonical, Role role, java.util.Optional<String> tenant) {}
+
+  private static java.util.Optional<String> tenant(String tenant, String key) {
+    if (tenant == null || tenant.isBlank()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(dev.spyglass.pipeline.Tenants.check(tenant));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(key, "'" + tenant + "': " + e.getMessage());
+    }
+  }
 
   /** The canonical form of a subject, as {@link Subject#canonical} holds it. */
   static String canonical(javax.security.auth.x500.X500Principal subject) {
@@ -65,7 +79,7 @@ public record ApiAuth(List<Token> tokens, String tokensFile, List<Client> client
   }
 
   /** A token as checked at request time: its SHA-256, never the token itself. */
-  record Credential(String name, byte[] secret, Role role) {}
+  record Credential(String name, byte[] secret, Role role, java.util.Optional<String> tenant) {}
 
   /** The SHA-256 of a token, as {@link Credential#secret} holds it. */
   static byte[] digest(String token) {
@@ -123,7 +137,8 @@ public record ApiAuth(List<Token> tokens, String tokensFile, List<Client> client
           new Subject(
               client.name() == null || client.name().isBlank() ? client.subject() : client.name(),
               canonical,
-              client.role() == null ? Role.READ : Role.parse(client.role(), key + ".role")));
+              client.role() == null ? Role.READ : Role.parse(client.role(), key + ".role"),
+              tenant(client.tenant(), key + ".tenant")));
     }
     return subjects;
   }
@@ -138,7 +153,8 @@ public record ApiAuth(List<Token> tokens, String tokensFile, List<Client> client
                   ? "token " + (credentials.size() + 1)
                   : token.name(),
               digest(token.token()),
-              token.role() == null ? Role.READ : Role.parse(token.role(), "auth.tokens.role")));
+              token.role() == null ? Role.READ : Role.parse(token.role(), "auth.tokens.role"),
+              tenant(token.tenant(), "auth.tokens.tenant")));
     }
     if (tokensFile != null) {
       List<String> lines;
@@ -161,7 +177,8 @@ public record ApiAuth(List<Token> tokens, String tokensFile, List<Client> client
             new Credential(
                 fields.length == 3 ? fields[2] : tokensFile + ":" + (n + 1),
                 digest(fields[1]),
-                Role.parse(fields[0], where)));
+                Role.parse(fields[0], where),
+                java.util.Optional.empty()));
       }
     }
     return credentials;

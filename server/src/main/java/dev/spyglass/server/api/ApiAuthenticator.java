@@ -47,7 +47,7 @@ final class ApiAuthenticator implements DecoratingHttpServiceFunction {
   public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req)
       throws Exception {
     String path = ctx.path();
-    if (open(req, path)) {
+    if (isOpen(req, path)) {
       return delegate.serve(ctx, req);
     }
     String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
@@ -84,6 +84,7 @@ final class ApiAuthenticator implements DecoratingHttpServiceFunction {
       return ApiErrors.of(HttpStatus.FORBIDDEN, "forbidden", "this needs a token with role admin");
     }
     requests.add(1, Attributes.of(OUTCOME, "accepted"));
+    ctx.setAttr(CALLER, caller.get());
     if (admin) {
       audit.info(
           "admin: {} {} {} from {}", caller.get().name(), req.method(), path, ctx.remoteAddress());
@@ -92,7 +93,7 @@ final class ApiAuthenticator implements DecoratingHttpServiceFunction {
   }
 
   /** Health checks and the UI's own files: no data in them. */
-  private static boolean open(HttpRequest req, String path) {
+  static boolean isOpen(HttpRequest req, String path) {
     if (path.equals("/healthz") || path.equals("/readyz")) {
       return true;
     }
@@ -102,14 +103,18 @@ final class ApiAuthenticator implements DecoratingHttpServiceFunction {
     return read && !grpc && !path.startsWith("/api/") && !path.equals("/metrics");
   }
 
-  /** Who a request comes from, and what they may do. */
-  record Caller(String name, ApiAuth.Role role) {}
+  /** Who a request comes from, what they may do, and the one tenant they may read, if bound. */
+  record Caller(String name, ApiAuth.Role role, Optional<String> tenant) {}
+
+  /** The caller of the current request, once this decorator has let it in. */
+  static final io.netty.util.AttributeKey<Caller> CALLER =
+      io.netty.util.AttributeKey.valueOf(ApiAuthenticator.class, "caller");
 
   /** The holder of a verified client certificate whose subject is in {@code auth.clients}. */
   private Optional<Caller> certificateHolder(javax.net.ssl.SSLSession session) {
     return peer(session)
         .map(certificate -> subjects.get(ApiAuth.canonical(certificate.getSubjectX500Principal())))
-        .map(subject -> new Caller(subject.name(), subject.role()));
+        .map(subject -> new Caller(subject.name(), subject.role(), subject.tenant()));
   }
 
   private static Optional<String> peerSubject(javax.net.ssl.SSLSession session) {
@@ -144,6 +149,6 @@ final class ApiAuthenticator implements DecoratingHttpServiceFunction {
         found = credential;
       }
     }
-    return Optional.ofNullable(found).map(c -> new Caller(c.name(), c.role()));
+    return Optional.ofNullable(found).map(c -> new Caller(c.name(), c.role(), c.tenant()));
   }
 }

@@ -46,9 +46,11 @@ final class ApiExtension implements Extension {
   public void start(Host host) {
     ServerBuilder builder = Server.builder();
     ComponentId storageId = config.storageId().orElse(ApiConfig.DEFAULT_STORAGE);
+    java.util.function.Supplier<Optional<StorageComponent>> store = () -> storage(host, storageId);
     QueryApi.addTo(
         builder,
-        () -> storage(host, storageId).map(StorageComponent::reader),
+        // Every read of a request goes through here: one tenant's data in a multi-tenant store.
+        () -> store.get().map(TenantScope::reader),
         config.queryTimeout(),
         settings.meter());
     dev.spyglass.query.alerts.AlertsApi.addTo(
@@ -58,7 +60,9 @@ final class ApiExtension implements Extension {
                 .filter(dev.spyglass.server.alerts.AlertsExtension.class::isInstance)
                 .map(dev.spyglass.server.alerts.AlertsExtension.class::cast)
                 .findFirst()
-                .flatMap(dev.spyglass.server.alerts.AlertsExtension::alerts));
+                .flatMap(dev.spyglass.server.alerts.AlertsExtension::alerts)
+                // Rules run on the default tenant's data: their alerts are that tenant's only.
+                .filter(alerts -> alertsVisible(store.get())));
     if (!WebUi.addTo(builder)) {
       settings.logger().warn("this build has no web UI (module ui); the API is served alone");
     }
@@ -86,6 +90,8 @@ final class ApiExtension implements Extension {
         .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2));
     selfTelemetry.ifPresent(
         telemetry -> builder.service(get("/metrics"), (ctx, req) -> prometheusText(telemetry)));
+    // Decorators added later run first: authentication, then the tenant it allows.
+    builder.decorator(new TenantScope(store, settings.logger()));
     if (config.auth() != null) {
       builder.decorator(new ApiAuthenticator(config.auth(), settings.logger(), settings.meter()));
     } else if (!config.loopback()
@@ -124,6 +130,14 @@ final class ApiExtension implements Extension {
     }
     return HttpResponse.of(
         HttpStatus.OK, MediaType.parse(SelfTelemetry.CONTENT_TYPE), text.toByteArray());
+  }
+
+  /** Whether the current request may see the alerts, which are the default tenant's. */
+  private static boolean alertsVisible(Optional<StorageComponent> store) {
+    return store.isEmpty()
+        || !store.get().multitenant()
+        || (store.get().defaultTenant().isPresent()
+            && store.get().defaultTenant().equals(TenantScope.current()));
   }
 
   /** The configured store, once its exporter has opened it. */

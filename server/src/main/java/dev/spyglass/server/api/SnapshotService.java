@@ -192,6 +192,15 @@ final class SnapshotService implements HttpService {
       throw new IllegalArgumentException(
           "no open store exporter '" + id + "' (exporters: " + host.exporters().keySet() + ")");
     }
+    if (found.get() instanceof dev.spyglass.storage.embedded.TenantStores tenants) {
+      // A snapshot of the caller's tenant: what its token may read.
+      String tenant =
+          TenantScope.current()
+              .orElseThrow(() -> new IllegalArgumentException("no tenant for this snapshot"));
+      return tenants
+          .storeOf(tenant)
+          .orElseThrow(() -> new IllegalArgumentException("tenant " + tenant + " has no data"));
+    }
     if (!(found.get() instanceof TelemetryStore embedded)) {
       throw new IllegalArgumentException(
           "'" + id + "' is not the embedded store; snapshots are the embedded store's");

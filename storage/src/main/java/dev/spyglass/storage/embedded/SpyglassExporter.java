@@ -2,6 +2,7 @@ package dev.spyglass.storage.embedded;
 
 import dev.spyglass.pipeline.RetryableException;
 import dev.spyglass.pipeline.Telemetry;
+import dev.spyglass.pipeline.TelemetryConsumer;
 import dev.spyglass.pipeline.component.ComponentSettings;
 import dev.spyglass.pipeline.component.Exporter;
 import dev.spyglass.pipeline.component.ExporterCounts;
@@ -23,7 +24,9 @@ final class SpyglassExporter implements Exporter, StorageProvider {
   private final ComponentSettings settings;
   private final StoreConfig config;
   private final ExporterCounts counts;
-  private volatile TelemetryStore store;
+
+  /** A {@link TelemetryStore}, or {@link TenantStores} with multitenancy on. */
+  private volatile StorageComponent store;
 
   SpyglassExporter(ComponentSettings settings, StoreConfig config) {
     this.settings = settings;
@@ -35,7 +38,10 @@ final class SpyglassExporter implements Exporter, StorageProvider {
   @Override
   public void start(Host host) {
     try {
-      store = TelemetryStore.open(config, settings.logger(), settings.meter());
+      store =
+          config.multitenancy() != null && config.multitenancy().enabled()
+              ? TenantStores.open(config, settings.logger(), settings.meter())
+              : TelemetryStore.open(config, settings.logger(), settings.meter());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the store at " + config.path(), e);
     }
@@ -46,19 +52,19 @@ final class SpyglassExporter implements Exporter, StorageProvider {
 
   @Override
   public CompletableFuture<Void> consume(Telemetry batch) {
-    TelemetryStore current = store;
+    StorageComponent current = store;
     CompletableFuture<Void> written =
         current == null
             ? CompletableFuture.failedFuture(
                 new RetryableException("the store is not open", Duration.ofSeconds(1)))
-            : current.write(batch);
+            : TelemetryConsumer.consumeSafely(current.consumer(), batch);
     return counts.counting(batch, written);
   }
 
   @Override
   public Health check() {
-    TelemetryStore current = store;
-    return current == null ? Health.notReady("the store is not open") : current.health();
+    StorageComponent current = store;
+    return current == null ? Health.notReady("the store is not open") : current.check();
   }
 
   @Override
@@ -68,10 +74,10 @@ final class SpyglassExporter implements Exporter, StorageProvider {
 
   @Override
   public void shutdown() {
-    TelemetryStore current = store;
-    if (current != null) {
+    StorageComponent current = store;
+    if (current instanceof java.io.Closeable closeable) {
       try {
-        current.close();
+        closeable.close();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

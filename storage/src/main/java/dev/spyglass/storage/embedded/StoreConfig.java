@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param backpressure when writes are refused (retryable) instead of filling memory or disk
  * @param query what queries may do
  * @param patterns log pattern mining at ingest (docs/adr/0016)
+ * @param multitenancy data kept apart per tenant ({@code X-Scope-OrgID}), with per-tenant limits
+ *     (docs/adr/0022)
  */
 public record StoreConfig(
     String path,
@@ -31,8 +33,186 @@ public record StoreConfig(
     Limits limits,
     Backpressure backpressure,
     Query query,
-    Patterns patterns)
+    Patterns patterns,
+    Multitenancy multitenancy)
     implements ComponentConfig {
+
+  /** As the canonical constructor, single-tenant. */
+  public StoreConfig(
+      String path,
+      Durability durability,
+      Duration refreshInterval,
+      Duration commitInterval,
+      Duration partitionDuration,
+      long walSegmentSize,
+      Retention retention,
+      Limits limits,
+      Backpressure backpressure,
+      Query query,
+      Patterns patterns) {
+    this(
+        path,
+        durability,
+        refreshInterval,
+        commitInterval,
+        partitionDuration,
+        walSegmentSize,
+        retention,
+        limits,
+        backpressure,
+        query,
+        patterns,
+        Multitenancy.OFF);
+  }
+
+  /** This configuration for a store in {@code directory}. */
+  StoreConfig at(java.nio.file.Path directory) {
+    return new StoreConfig(
+        directory.toString(),
+        durability,
+        refreshInterval,
+        commitInterval,
+        partitionDuration,
+        walSegmentSize,
+        retention,
+        limits,
+        backpressure,
+        query,
+        patterns,
+        multitenancy);
+  }
+
+  /**
+   * Tenants (docs/adr/0022), as Grafana Mimir, Loki and Tempo keep them: each tenant's data in its
+   * own store ({@code <path>/tenants/<id>/}; the default tenant's at {@code <path>} itself, so a
+   * single-tenant store becomes the default tenant's), every read of one tenant's.
+   *
+   * @param enabled keep data per tenant; default false (one store for everything, {@code
+   *     X-Scope-OrgID} ignored)
+   * @param defaultTenant the tenant of data and reads that name none; empty (the default) refuses
+   *     them
+   * @param limits what each tenant may send
+   * @param overrides other limits for some tenants, by tenant id; what they leave out is {@code
+   *     limits}'
+   */
+  public record Multitenancy(
+      boolean enabled,
+      String defaultTenant,
+      TenantLimits limits,
+      java.util.Map<String, TenantLimits> overrides) {
+    public static final Multitenancy OFF =
+        new Multitenancy(false, "", TenantLimits.NONE, java.util.Map.of());
+
+    public Multitenancy {
+      defaultTenant = defaultTenant == null ? "" : defaultTenant;
+      limits = limits == null ? TenantLimits.NONE : limits;
+      overrides = overrides == null ? java.util.Map.of() : java.util.Map.copyOf(overrides);
+    }
+
+    /** The limits of {@code tenant}: its override, what that leaves out from {@code limits}. */
+    public TenantLimits limitsOf(String tenant) {
+      TenantLimits override = overrides.get(tenant);
+      return override == null ? limits : override.over(limits);
+    }
+
+    void validate() {
+      if (!defaultTenant.isEmpty()) {
+        check("multitenancy.default_tenant", defaultTenant);
+      }
+      limits.validate("multitenancy.limits.");
+      overrides.forEach(
+          (tenant, override) -> {
+            check("multitenancy.overrides", tenant);
+            override.validate("multitenancy.overrides." + tenant + ".");
+          });
+    }
+
+    private static void check(String key, String tenant) {
+      try {
+        dev.spyglass.pipeline.Tenants.check(tenant);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException(key, "'" + tenant + "': " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * What one tenant may send, as Mimir's and Loki's per-tenant limits; unset (or 0) is unlimited.
+   * Over a rate, a request is refused with 429 / {@code RESOURCE_EXHAUSTED} and told when to retry;
+   * over a size limit, with 400 / {@code INVALID_ARGUMENT}.
+   *
+   * @param ingestionRate records (log records, spans, data points) per second
+   * @param ingestionBurstSize records one burst may hold; default the rate (one second's worth)
+   * @param ingestionBytesRate request bytes (OTLP protobuf size) per second
+   * @param ingestionBurstBytes bytes one burst may hold; default the bytes rate
+   * @param maxAttributesPerRecord attributes one record may carry
+   * @param maxFields distinct attribute names a tenant's records of one signal may have (as {@code
+   *     /api/v1/fields} lists them, resource attributes included)
+   */
+  public record TenantLimits(
+      Double ingestionRate,
+      Long ingestionBurstSize,
+      Double ingestionBytesRate,
+      Long ingestionBurstBytes,
+      Integer maxAttributesPerRecord,
+      Integer maxFields) {
+    public static final TenantLimits NONE = new TenantLimits(null, null, null, null, null, null);
+
+    /** These limits, with what they leave unset taken from {@code base}. */
+    TenantLimits over(TenantLimits base) {
+      return new TenantLimits(
+          ingestionRate != null ? ingestionRate : base.ingestionRate,
+          ingestionBurstSize != null ? ingestionBurstSize : base.ingestionBurstSize,
+          ingestionBytesRate != null ? ingestionBytesRate : base.ingestionBytesRate,
+          ingestionBurstBytes != null ? ingestionBurstBytes : base.ingestionBurstBytes,
+          maxAttributesPerRecord != null ? maxAttributesPerRecord : base.maxAttributesPerRecord,
+          maxFields != null ? maxFields : base.maxFields);
+    }
+
+    double recordsPerSecond() {
+      return ingestionRate == null ? 0 : ingestionRate;
+    }
+
+    long recordsBurst() {
+      return ingestionBurstSize != null && ingestionBurstSize > 0
+          ? ingestionBurstSize
+          : (long) Math.ceil(recordsPerSecond());
+    }
+
+    double bytesPerSecond() {
+      return ingestionBytesRate == null ? 0 : ingestionBytesRate;
+    }
+
+    long bytesBurst() {
+      return ingestionBurstBytes != null && ingestionBurstBytes > 0
+          ? ingestionBurstBytes
+          : (long) Math.ceil(bytesPerSecond());
+    }
+
+    int attributesPerRecord() {
+      return maxAttributesPerRecord == null ? 0 : maxAttributesPerRecord;
+    }
+
+    int fields() {
+      return maxFields == null ? 0 : maxFields;
+    }
+
+    void validate(String prefix) {
+      if (recordsPerSecond() < 0 || recordsBurst() < 0) {
+        throw new InvalidConfigException(prefix + "ingestion_rate", "must not be negative");
+      }
+      if (bytesPerSecond() < 0 || bytesBurst() < 0) {
+        throw new InvalidConfigException(prefix + "ingestion_bytes_rate", "must not be negative");
+      }
+      if (attributesPerRecord() < 0) {
+        throw new InvalidConfigException(
+            prefix + "max_attributes_per_record", "must not be negative");
+      }
+      if (fields() < 0) {
+        throw new InvalidConfigException(prefix + "max_fields", "must not be negative");
+      }
+    }
+  }
 
   /** Whether acknowledgement waits for fsync. */
   public enum Durability {
@@ -95,7 +275,8 @@ public record StoreConfig(
         DEFAULT_LIMITS,
         new Backpressure(256L << 20, 512L << 20),
         StoreConfig.Query.DEFAULT,
-        Patterns.DEFAULT);
+        Patterns.DEFAULT,
+        Multitenancy.OFF);
   }
 
   @Override
@@ -131,6 +312,7 @@ public record StoreConfig(
       throw new InvalidConfigException(
           "backpressure.max_indexing_lag", "must be at least 1048576 bytes");
     }
+    (multitenancy == null ? Multitenancy.OFF : multitenancy).validate();
   }
 
   private static void positive(String key, Duration value) {
