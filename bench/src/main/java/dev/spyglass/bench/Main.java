@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
       Main.PatternsBench.class,
       Main.OpenSearchBench.class,
       Main.Soak.class,
-      Main.Hostile.class
+      Main.Hostile.class,
+      Main.TenantsBench.class
     },
     description = {
       "End-to-end ingest (logs, spans) against a raw-Lucene baseline, query latency, JMH.",
@@ -495,6 +496,47 @@ public final class Main implements Callable<Integer> {
       json.put("hostile_ack_p99_ms", round2(report.hostile().p(0.99)));
       json.put("hostile_ack_p99_ratio", round2(report.ratio()));
       json.put("hostile_queries", report.hostile().queries());
+      System.out.println();
+      System.out.println(json);
+      return 0;
+    }
+  }
+
+  /** {@code bench tenants}: a tenant's acknowledgement latency beside a throttled neighbour. */
+  @Command(
+      name = "tenants",
+      mixinStandardHelpOptions = true,
+      description = {
+        "OTLP acknowledgement latency of one tenant, alone and then while another tenant sends",
+        "flat out over its ingest limit and is throttled (issue 20); the ratio of the p99s."
+      })
+  static final class TenantsBench implements Callable<Integer> {
+    @CommandLine.ParentCommand Main parent;
+
+    @Option(names = "--seconds", defaultValue = "30", description = "Length of each phase.")
+    int seconds;
+
+    @Option(
+        names = "--noisy-clients",
+        defaultValue = "4",
+        description = "The noisy tenant's loops.")
+    int noisyClients;
+
+    @Override
+    public Integer call() throws Exception {
+      Path work = parent.workDir();
+      deleteRecursively(work);
+      Files.createDirectories(work);
+      TenantLimitsBenchmark.Report report =
+          TenantLimitsBenchmark.run(
+              new TenantLimitsBenchmark.Options(
+                  parent.home, work, parent.quick ? 10 : seconds, noisyClients),
+              System.out);
+      report.print(System.out);
+      ObjectNode json = new ObjectMapper().createObjectNode();
+      json.put("tenant_alone_ack_p99_ms", round2(report.solo().p(0.99)));
+      json.put("tenant_beside_noisy_ack_p99_ms", round2(report.neighbour().p(0.99)));
+      json.put("tenant_ack_p99_ratio", round2(report.ratio()));
       System.out.println();
       System.out.println(json);
       return 0;

@@ -3,6 +3,7 @@ package dev.spyglass.receiver.otlp;
 import com.google.protobuf.Message;
 import dev.spyglass.pipeline.ConsumeException;
 import dev.spyglass.pipeline.RequestContext;
+import dev.spyglass.pipeline.RetryableException;
 import dev.spyglass.pipeline.Telemetry;
 import dev.spyglass.pipeline.TelemetryConsumer;
 import dev.spyglass.pipeline.component.Consumers;
@@ -21,11 +22,21 @@ final class Exports {
   private final Consumers consumers;
   private final ReceiverTelemetry telemetry;
   private final Logger log;
+  private final ThrottledTenants throttled = new ThrottledTenants(System::nanoTime);
 
   Exports(Consumers consumers, ReceiverTelemetry telemetry, Logger log) {
     this.consumers = consumers;
     this.telemetry = telemetry;
     this.log = log;
+  }
+
+  /**
+   * The 429 a request of {@code tenant} gets without being read, while that tenant is told to wait.
+   */
+  Optional<RetryableException> throttled(Optional<String> tenant) {
+    Optional<RetryableException> refusal = throttled.refusal(tenant);
+    refusal.ifPresent(r -> telemetry.throttled(tenant.get()));
+    return refusal;
   }
 
   /** The consumer for {@code signal}, if a pipeline takes it from this receiver. */
@@ -60,6 +71,11 @@ final class Exports {
               }
               telemetry.refused(signal.signal(), transport, items);
               ConsumeException classified = ConsumeException.classify(failure);
+              if (classified instanceof RetryableException retry
+                  && retry.throttled()
+                  && context.tenant().isPresent()) {
+                throttled.throttled(context.tenant().get(), retry);
+              }
               log.debug(
                   "refused {} {}: {}",
                   items,

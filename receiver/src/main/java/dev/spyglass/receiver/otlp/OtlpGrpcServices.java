@@ -106,6 +106,11 @@ final class OtlpGrpcServices {
           Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
+    Optional<RetryableException> wait = exports.throttled(tenant);
+    if (wait.isPresent()) {
+      observer.onError(status(wait.get()));
+      return;
+    }
     RequestContext context =
         new RequestContext(Optional.of(ctx.remoteAddress()), headers, principal, tenant);
     CompletableFuture<Message> exported;

@@ -104,6 +104,13 @@ final class OtlpHttpService<R extends Message> implements HttpService {
     } catch (IllegalArgumentException e) {
       return error(answerIn, HttpStatus.BAD_REQUEST, 3, e.getMessage());
     }
+    Optional<RetryableException> wait = exports.throttled(tenant);
+    if (wait.isPresent()) {
+      // Told to wait and back too soon: the same 429, the body read (so that the connection
+      // stays usable and the client sees the answer) but never decoded or passed on.
+      return HttpResponse.of(
+          req.aggregate().handle((ignored, failure) -> answer(answerIn, null, wait.get())));
+    }
     RequestContext context = context(ctx, req, principal, tenant);
     CompletableFuture<HttpResponse> response =
         req.aggregate()

@@ -18,6 +18,8 @@ final class ReceiverTelemetry {
   private final Map<Signal, LongCounter> refused = new EnumMap<>(Signal.class);
   private final Attributes grpc;
   private final Attributes http;
+  private final LongCounter throttledRequests;
+  private final Attributes receiverOnly;
 
   ReceiverTelemetry(ComponentSettings settings) {
     for (Signal signal : Signal.values()) {
@@ -39,6 +41,14 @@ final class ReceiverTelemetry {
     }
     AttributeKey<String> receiver = AttributeKey.stringKey("receiver");
     AttributeKey<String> transport = AttributeKey.stringKey("transport");
+    receiverOnly = Attributes.of(receiver, settings.id().toString());
+    throttledRequests =
+        settings
+            .meter()
+            .counterBuilder("spyglass_receiver_throttled_requests")
+            .setDescription(
+                "Requests of a tenant told to wait (429) refused again, unread, before that time")
+            .build();
     grpc = Attributes.of(receiver, settings.id().toString(), transport, "grpc");
     http = Attributes.of(receiver, settings.id().toString(), transport, "http");
   }
@@ -53,6 +63,11 @@ final class ReceiverTelemetry {
     if (items > 0) {
       refused.get(signal).add(items, attributes(transport));
     }
+  }
+
+  void throttled(String tenant) {
+    throttledRequests.add(
+        1, receiverOnly.toBuilder().put(AttributeKey.stringKey("tenant"), tenant).build());
   }
 
   private Attributes attributes(Transport transport) {
