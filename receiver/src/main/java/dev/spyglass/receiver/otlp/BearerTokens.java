@@ -9,9 +9,35 @@ import java.util.Optional;
 /** Checks {@code Authorization: Bearer <token>} against the configured tokens in constant time. */
 final class BearerTokens {
   private final List<byte[]> tokens;
+  private final List<Optional<String>> tenants;
 
   BearerTokens(List<String> tokens) {
-    this.tokens = tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+    this(tokens, List.of());
+  }
+
+  /** {@code tokens}, and tokens each bound to a tenant. */
+  BearerTokens(List<String> tokens, List<AuthSettings.TenantToken> bound) {
+    List<byte[]> all = new java.util.ArrayList<>();
+    List<Optional<String>> tenantOf = new java.util.ArrayList<>();
+    for (String token : tokens) {
+      all.add(token.getBytes(StandardCharsets.UTF_8));
+      tenantOf.add(Optional.empty());
+    }
+    for (AuthSettings.TenantToken token : bound) {
+      all.add(token.token().getBytes(StandardCharsets.UTF_8));
+      tenantOf.add(Optional.of(token.tenant()));
+    }
+    this.tokens = List.copyOf(all);
+    this.tenants = List.copyOf(tenantOf);
+  }
+
+  /** The tenant the token of {@code principal} (as {@link #authenticate} named it) is bound to. */
+  Optional<String> tenantOf(Optional<String> principal) {
+    if (principal.isEmpty() || !principal.get().startsWith("token-")) {
+      return Optional.empty();
+    }
+    int index = Integer.parseInt(principal.get().substring(6)) - 1;
+    return index >= 0 && index < tenants.size() ? tenants.get(index) : Optional.empty();
   }
 
   /**

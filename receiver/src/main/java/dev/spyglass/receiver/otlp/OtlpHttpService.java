@@ -104,6 +104,18 @@ final class OtlpHttpService<R extends Message> implements HttpService {
     } catch (IllegalArgumentException e) {
       return error(answerIn, HttpStatus.BAD_REQUEST, 3, e.getMessage());
     }
+    Optional<String> caller = principal;
+    Optional<String> bound = auth.flatMap(tokens -> tokens.tenantOf(caller));
+    if (bound.isPresent()) {
+      if (tenant.isPresent() && !tenant.equals(bound)) {
+        return error(
+            answerIn,
+            HttpStatus.FORBIDDEN,
+            7,
+            "this token sends tenant " + bound.get() + "'s data only, not " + tenant.get() + "'s");
+      }
+      tenant = bound;
+    }
     Optional<RetryableException> wait = exports.throttled(tenant);
     if (wait.isPresent()) {
       // Told to wait and back too soon: the same 429, the body read (so that the connection

@@ -157,7 +157,9 @@ final class OtlpReceiver implements Receiver {
   }
 
   private static Optional<BearerTokens> auth(AuthSettings auth) {
-    return auth == null ? Optional.empty() : Optional.of(new BearerTokens(auth.tokens()));
+    return auth == null
+        ? Optional.empty()
+        : Optional.of(new BearerTokens(auth.tokens(), auth.tenantTokens()));
   }
 
   /** Stops accepting, lets requests in flight finish (up to 5 s), and closes the ports. */
