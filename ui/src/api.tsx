@@ -87,10 +87,26 @@ function apiToken(): string | null {
   }
 }
 
-/** The headers of every API request: JSON, and the token if one was given. */
+// The tenant to read (X-Scope-OrgID), when the store keeps tenants apart and the token is not bound
+// to one: kept for this tab too.
+const TENANT = "spyglass.tenant";
+
+function apiTenant(): string | null {
+  try {
+    return sessionStorage.getItem(TENANT);
+  } catch {
+    return null;
+  }
+}
+
+/** The headers of every API request: JSON, the token and the tenant if they were given. */
 export function apiHeaders(): Record<string, string> {
+  const headers: Record<string, string> = { Accept: "application/json" };
   const token = apiToken();
-  return token ? { Accept: "application/json", Authorization: `Bearer ${token}` } : { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const tenant = apiTenant();
+  if (tenant) headers["X-Scope-OrgID"] = tenant;
+  return headers;
 }
 
 async function fetchJson<T>(path: string, params: Record<string, string>): Promise<T> {
@@ -108,9 +124,11 @@ async function fetchJson<T>(path: string, params: Record<string, string>): Promi
   } catch {
     throw new ApiError(response.status, "not_json", `the API answered ${response.status}: ${text.slice(0, 200)}`);
   }
-  if (response.status === 401) askForToken();
+  const error = (body as { error?: { code?: string; message?: string } }).error;
+  if (response.status === 401 && error?.code === "no_tenant") askForTenant(false);
+  else if (response.status === 401) askForToken();
+  else if (response.status === 400 && error?.code === "invalid_tenant") askForTenant(true);
   if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string } }).error;
     throw new ApiError(response.status, error?.code ?? "error", error?.message ?? `HTTP ${response.status}`);
   }
   return body as T;
@@ -175,6 +193,50 @@ function askForToken() {
   host.id = "token-prompt";
   document.body.prepend(host);
   render(<TokenForm rejected={apiToken() !== null} />, host);
+}
+
+/** Puts the tenant form above whatever page is open, once. */
+function askForTenant(rejected: boolean) {
+  if (asked) return;
+  asked = true;
+  const host = document.createElement("div");
+  host.id = "tenant-prompt";
+  document.body.prepend(host);
+  render(<TenantForm rejected={rejected} />, host);
+}
+
+/** Asks which tenant's data to show; keeps it for the tab, then loads the page again. */
+function TenantForm(props: { rejected: boolean }) {
+  const [value, setValue] = useState("");
+  return (
+    <form
+      class="tenant-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        sessionStorage.setItem(TENANT, value.trim());
+        location.reload();
+      }}
+    >
+      <p role="alert">
+        {props.rejected
+          ? "That is not a tenant id (letters, digits and ! - _ . * ' ( ), up to 150). Try another:"
+          : "This Spyglass keeps tenants apart: whose data do you want to see?"}
+      </p>
+      <label>
+        Tenant (X-Scope-OrgID){" "}
+        <input
+          type="text"
+          name="tenant"
+          autocomplete="off"
+          value={value}
+          onInput={(e) => setValue((e.target as HTMLInputElement).value)}
+        />
+      </label>{" "}
+      <button type="submit" disabled={value.trim() === ""}>
+        Show tenant
+      </button>
+    </form>
+  );
 }
 
 /** Asks for the API token this Spyglass wants; keeps it for the tab, then loads the page again. */

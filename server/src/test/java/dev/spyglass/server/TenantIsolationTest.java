@@ -376,6 +376,78 @@ class TenantIsolationTest {
   }
 
   @Test
+  void theUi_asksWhichTenant_andShowsThatTenantsRecordsOnly() throws Exception {
+    WebUiBrowserTest.browse(api, "tenant", "token=" + OPS, "tenant=tenant-b", "other=tenant-a");
+  }
+
+  @Test
+  void aSnapshot_holdsTheCallersTenantOnly() throws Exception {
+    HttpResponse<String> taken =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + api + "/api/v1/admin/snapshots"))
+                .header("Authorization", "Bearer " + OPS)
+                .header("X-Scope-OrgID", "tenant-a")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"tenant-a-now\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+    Path restored = dir.resolve("restored-a");
+    dev.spyglass.storage.embedded.TelemetryStore.restore(
+        Path.of(JSON.readTree(taken.body()).path("path").asText()), restored);
+    dev.spyglass.storage.embedded.StoreConfig defaults =
+        dev.spyglass.storage.embedded.StoreConfig.defaults();
+    try (var store =
+        dev.spyglass.storage.embedded.TelemetryStore.open(
+            new dev.spyglass.storage.embedded.StoreConfig(
+                restored.toString(),
+                defaults.durability(),
+                defaults.refreshInterval(),
+                defaults.commitInterval(),
+                defaults.partitionDuration(),
+                defaults.walSegmentSize(),
+                defaults.retention(),
+                defaults.limits(),
+                new dev.spyglass.storage.embedded.StoreConfig.Backpressure(64L << 20, 0),
+                dev.spyglass.storage.embedded.StoreConfig.Query.DEFAULT,
+                dev.spyglass.storage.embedded.StoreConfig.Patterns.DEFAULT),
+            org.slf4j.LoggerFactory.getLogger("restored"),
+            MeterProvider.noop().get("t"))) {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  store
+                          .reader()
+                          .search(
+                              dev.spyglass.storage.SearchRequest.of(
+                                  dev.spyglass.pipeline.Signal.LOGS,
+                                  "payment",
+                                  Long.MIN_VALUE,
+                                  Long.MAX_VALUE,
+                                  1000))
+                          .total()
+                      == PER_TENANT);
+      String all =
+          store
+              .reader()
+              .search(
+                  dev.spyglass.storage.SearchRequest.of(
+                      dev.spyglass.pipeline.Signal.LOGS,
+                      "payment",
+                      Long.MIN_VALUE,
+                      Long.MAX_VALUE,
+                      1000))
+              .records()
+              .stream()
+              .map(r -> r.toRequest().toString())
+              .collect(java.util.stream.Collectors.joining());
+      assertThat(ids(all)).isEqualTo(expected("tenant-a"));
+    }
+  }
+
+  @Test
   void aBoundTokenCannotClaimAnotherTenant_andATenantIsRequired() throws Exception {
     HttpResponse<String> claimed =
         get("/api/v1/logs/search?q=*&start=now-1h", TOKENS.get("tenant-a"), "tenant-b");

@@ -236,11 +236,15 @@ class WebUiBrowserTest {
 
   /** Runs {@code ui/tests/<suite>.browser.mjs} in chromium against this Spyglass. */
   static void browse(InProcessSpyglass target, String suite, String... facts) throws Exception {
+    browse(target.api, suite, facts);
+  }
+
+  /** Runs the browser checks {@code suite} against the API on {@code apiPort}. */
+  static void browse(int apiPort, String suite, String... facts) throws Exception {
     Path output = Files.createTempFile("ui-browser", ".out");
     List<String> command = new ArrayList<>();
     command.addAll(
-        List.of(
-            "node", "tests/run.mjs", "http://127.0.0.1:" + target.api, SHOTS.toString(), suite));
+        List.of("node", "tests/run.mjs", "http://127.0.0.1:" + apiPort, SHOTS.toString(), suite));
     command.addAll(List.of(facts));
     Process node =
         new ProcessBuilder(command)

@@ -30,6 +30,15 @@ final class Exports {
     this.log = log;
   }
 
+  /** Writes the audit line of a request refused for its token: from where, never the token. */
+  void refusedAuthentication(Transport transport, Object from, boolean tokenGiven) {
+    log.warn(
+        "refused: {} bearer token on OTLP/{} from {}",
+        tokenGiven ? "an invalid" : "no",
+        transport == Transport.GRPC ? "gRPC" : "HTTP",
+        from);
+  }
+
   /**
    * The 429 a request of {@code tenant} gets without being read, while that tenant is told to wait.
    */

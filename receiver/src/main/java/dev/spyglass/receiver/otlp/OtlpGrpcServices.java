@@ -89,6 +89,10 @@ final class OtlpGrpcServices {
       principal =
           auth.get().authenticate(ctx.request().headers().get(HttpHeaderNames.AUTHORIZATION));
       if (principal.isEmpty()) {
+        exports.refusedAuthentication(
+            Transport.GRPC,
+            ctx.remoteAddress(),
+            ctx.request().headers().contains(HttpHeaderNames.AUTHORIZATION));
         observer.onError(
             Status.UNAUTHENTICATED
                 .withDescription("missing or invalid bearer token")
@@ -151,8 +155,22 @@ final class OtlpGrpcServices {
                             .setNanos(retryable.retryAfter().toNanosPart()))
                     .build()));
       }
-      return StatusProto.toStatusRuntimeException(status.build());
+      io.grpc.StatusRuntimeException answer = StatusProto.toStatusRuntimeException(status.build());
+      return retryable.throttled() ? new Throttled(answer) : answer;
     }
     return Status.INVALID_ARGUMENT.withDescription(failure.getMessage()).asRuntimeException();
+  }
+
+  /**
+   * A tenant over its limits: {@code RESOURCE_EXHAUSTED} that the receiver's exception handler must
+   * pass on as it is (it turns grpc-java's own, for an oversized message, into {@code
+   * INVALID_ARGUMENT}).
+   */
+  static final class Throttled extends io.grpc.StatusRuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Throttled(io.grpc.StatusRuntimeException status) {
+      super(status.getStatus(), status.getTrailers());
+    }
   }
 }

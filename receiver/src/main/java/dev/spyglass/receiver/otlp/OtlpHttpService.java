@@ -72,6 +72,10 @@ final class OtlpHttpService<R extends Message> implements HttpService {
     if (auth.isPresent()) {
       principal = auth.get().authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION));
       if (principal.isEmpty()) {
+        exports.refusedAuthentication(
+            Transport.HTTP,
+            ctx.remoteAddress(),
+            req.headers().contains(HttpHeaderNames.AUTHORIZATION));
         return error(answerIn, HttpStatus.UNAUTHORIZED, 16, "missing or invalid bearer token");
       }
     }

@@ -79,9 +79,10 @@ final class OtlpReceiver implements Receiver {
                 (ctx, status, cause, metadata) ->
                     // grpc-java refuses an oversized message with RESOURCE_EXHAUSTED, which OTLP
                     // clients retry forever; it is the data's fault, so say INVALID_ARGUMENT.
-                    // (A tenant over its limits is RESOURCE_EXHAUSTED on purpose: ours, kept.)
+                    // (A tenant over its limits is RESOURCE_EXHAUSTED on purpose, with RetryInfo:
+                    // kept.)
                     status.getCode() == Status.Code.RESOURCE_EXHAUSTED
-                            && !(cause instanceof io.grpc.StatusRuntimeException)
+                            && !(cause instanceof OtlpGrpcServices.Throttled)
                         ? Status.INVALID_ARGUMENT.withDescription(
                             "request message exceeds "
                                 + settings.maxRecvMsgSizeMib()
