@@ -54,6 +54,18 @@ public final class TelemetryStore implements StorageComponent, Closeable {
 
   private TelemetryStore(StoreConfig config, Path root, Logger log, Meter meter, LongSupplier clock)
       throws IOException {
+    this(config, root, log, meter, clock, io.opentelemetry.api.common.Attributes.empty());
+  }
+
+  /** {@code labels} ({@code tenant=…}) on the store's gauges, when several stores share a meter. */
+  private TelemetryStore(
+      StoreConfig config,
+      Path root,
+      Logger log,
+      Meter meter,
+      LongSupplier clock,
+      io.opentelemetry.api.common.Attributes labels)
+      throws IOException {
     this.config = config;
     this.log = log;
     this.clock = clock;
@@ -142,13 +154,13 @@ public final class TelemetryStore implements StorageComponent, Closeable {
         .gaugeBuilder("spyglass_wal_quarantined_segments")
         .ofLongs()
         .setDescription("WAL segments found corrupt at start-up and copied to wal/quarantine")
-        .buildWithCallback(m -> m.record(walProblems.size()));
+        .buildWithCallback(m -> m.record(walProblems.size(), labels));
     meter
         .gaugeBuilder("spyglass_store_indexing_lag")
         .ofLongs()
         .setUnit("By")
         .setDescription("Acknowledged bytes not yet indexed")
-        .buildWithCallback(m -> m.record(pendingBytes.get()));
+        .buildWithCallback(m -> m.record(pendingBytes.get(), labels));
   }
 
   /**
@@ -173,6 +185,21 @@ public final class TelemetryStore implements StorageComponent, Closeable {
   static TelemetryStore open(StoreConfig config, Path root, Logger log, Meter meter)
       throws IOException {
     return new TelemetryStore(config, root, log, meter, TelemetryStore::now);
+  }
+
+  /**
+   * As {@link #open(StoreConfig, Logger, Meter)}, the store of {@code tenant} (its gauges say so).
+   */
+  static TelemetryStore openForTenant(StoreConfig config, Logger log, Meter meter, String tenant)
+      throws IOException {
+    return new TelemetryStore(
+        config,
+        Path.of(config.path()),
+        log,
+        meter,
+        TelemetryStore::now,
+        io.opentelemetry.api.common.Attributes.of(
+            io.opentelemetry.api.common.AttributeKey.stringKey("tenant"), tenant));
   }
 
   private void replay(long checkpoint) throws IOException {

@@ -116,7 +116,7 @@ public final class TenantStores implements StorageComponent, Closeable {
       open = stores.get(tenant);
       if (open == null) {
         Path directory = directoryOf(tenant);
-        open = TelemetryStore.open(config.at(directory), log, meter);
+        open = TelemetryStore.openForTenant(config.at(directory), log, meter, tenant);
         TenantAdmission admission = admission(tenant);
         for (Signal signal : Signal.values()) {
           admission.known(signal, open.reader().fields(signal).keySet());
