@@ -86,6 +86,7 @@ class TenantIsolationTest {
         extensions:
           api:
             endpoint: 127.0.0.1:%d
+            snapshots: { directory: %s }
             auth:
               tokens:
                 - { name: ops, token: %s, role: admin }
@@ -104,6 +105,7 @@ class TenantIsolationTest {
                 http,
                 dir.resolve("data"),
                 api,
+                dir.resolve("snapshots"),
                 OPS,
                 TOKENS.get("tenant-a"),
                 TOKENS.get("tenant-b"));
