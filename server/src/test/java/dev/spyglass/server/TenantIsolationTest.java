@@ -97,6 +97,7 @@ class TenantIsolationTest {
           pipelines:
             logs: { receivers: [otlp], processors: [batch], exporters: [spyglass] }
             traces: { receivers: [otlp], processors: [batch], exporters: [spyglass] }
+            metrics: { receivers: [otlp], processors: [batch], exporters: [spyglass] }
         processors:
           batch: { timeout: 50ms }
         """
@@ -144,6 +145,9 @@ class TenantIsolationTest {
       assertThat(post("traces", "tenant-b", traceJson("tenant-b", i, now))).isEqualTo(200);
     }
     grpcLogs.shutdown().join(5, TimeUnit.SECONDS);
+    for (String tenant : TOKENS.keySet()) {
+      assertThat(post("metrics", tenant, gaugeJson(tenant, now))).isEqualTo(200);
+    }
     for (String tenant : TOKENS.keySet()) {
       Awaitility.await()
           .atMost(Duration.ofSeconds(20))
@@ -198,6 +202,15 @@ class TenantIsolationTest {
            "kind":2,"startTimeUnixNano":"%d","endTimeUnixNano":"%d"}]}]}]}
         """
         .formatted(id, tenant, i, now - 5_000_000L, now - 1_000_000L);
+  }
+
+  private static String gaugeJson(String tenant, long now) {
+    return """
+        {"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"checkout"}}]},
+         "scopeMetrics":[{"metrics":[{"name":"queue.depth","gauge":{"dataPoints":[
+           {"timeUnixNano":"%d","asDouble":5,"attributes":[{"key":"owner","value":{"stringValue":"rec-%s-0000"}}]}]}}]}]}]}
+        """
+        .formatted(now - 2_000_000L, tenant);
   }
 
   private static int post(String signal, String tenant, String json) throws Exception {
@@ -318,6 +331,30 @@ class TenantIsolationTest {
         onlyOwn(tenant, answer.body(), "patterns");
         assertThat(answer.body()).doesNotContain(other);
         assertThat(JSON.readTree(answer.body()).path("total").asLong()).isEqualTo(PER_TENANT);
+      }
+    }
+  }
+
+  @Test
+  void metricQueries_seeTheTenantsSeriesOnly() throws Exception {
+    for (String tenant : TOKENS.keySet()) {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  get(
+                          "/api/v1/metrics/query?name=queue.depth&step=1m&group_by=attributes.owner"
+                              + "&start=now-1h&end=now%2B1h",
+                          TOKENS.get(tenant),
+                          null)
+                      .body()
+                      .contains("rec-" + tenant + "-0000"));
+      for (HttpResponse<String> answer :
+          asTenant(
+              tenant,
+              "/api/v1/metrics/query?name=queue.depth&step=1m&group_by=attributes.owner"
+                  + "&start=now-1h&end=now%2B1h")) {
+        assertThat(ids(answer.body())).containsExactly(tenant + "/0000");
       }
     }
   }
