@@ -345,8 +345,7 @@ class TenantIsolationTest {
                   get(
                           "/api/v1/metrics/query?name=queue.depth&step=1m&group_by=attributes.owner"
                               + "&start=now-1h&end=now%2B1h",
-                          TOKENS.get(tenant),
-                          null)
+                          TOKENS.get(tenant), null)
                       .body()
                       .contains("rec-" + tenant + "-0000"));
       for (HttpResponse<String> answer :
