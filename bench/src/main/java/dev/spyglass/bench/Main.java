@@ -360,6 +360,14 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "2g", description = "OpenSearch's heap.")
     String heap;
 
+    @Option(
+        names = "--peers",
+        description = {
+          "Also load the same _bulk bodies into Elasticsearch 9 (after OpenSearch has stopped;",
+          "the same heap) and ask it the same questions (issue 21)."
+        })
+    boolean peers;
+
     @Override
     public Integer call() throws Exception {
       Path loghub = parent.loghubDir();
@@ -377,7 +385,8 @@ public final class Main implements Callable<Integer> {
                   parent.home,
                   work,
                   LoghubCorpus.read(loghub),
-                  parent.profile),
+                  parent.profile,
+                  peers),
               System.out);
       report.print(System.out);
       ObjectNode json = new ObjectMapper().createObjectNode();
@@ -396,6 +405,25 @@ public final class Main implements Callable<Integer> {
         key = key.replace("__", "_");
         json.put(key, round2(query.spyglassMillis(95)));
         json.put(key.replace("_p95_ms", "_direct_p95_ms"), round2(query.directMillis(95)));
+      }
+      if (report.elasticsearch() != null) {
+        OpenSearchBenchmark.Ingest es = report.elasticsearch().ingest();
+        json.put("es_direct_per_cpu_s", round(es.recordsPerCpuSecond()));
+        json.put("es_bytes_per_record", round2(es.bytesPerRecord()));
+        json.put(
+            "es_over_os_direct_cpu_ratio",
+            round2(es.recordsPerCpuSecond() / last.direct().recordsPerCpuSecond()));
+        json.put(
+            "spyglass_os_over_es_cpu_ratio",
+            round2(last.spyglass().recordsPerCpuSecond() / es.recordsPerCpuSecond()));
+        for (OpenSearchBenchmark.Query query : report.elasticsearch().queries()) {
+          String key =
+              ("es_"
+                      + query.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_")
+                      + "_p95_ms")
+                  .replace("__", "_");
+          json.put(key, round2(query.directMillis(95)));
+        }
       }
       System.out.println();
       System.out.println(json);

@@ -61,7 +61,8 @@ final class OpenSearchBenchmark {
       Path home,
       Path work,
       LoghubCorpus corpus,
-      boolean profile) {}
+      boolean profile,
+      boolean elasticsearch) {}
 
   /** One side's ingest. */
   record Ingest(
@@ -149,7 +150,12 @@ final class OpenSearchBenchmark {
       long[] store,
       long walBytesLeft,
       List<Query> queries,
-      List<String> profile) {
+      List<String> profile,
+      Peer elasticsearch) {
+    Report withElasticsearch(Peer peer) {
+      return new Report(rounds, store, walBytesLeft, queries, profile, peer);
+    }
+
     /** The last round: both sides on a node (and a Spyglass) that has run both before. */
     Round last() {
       return rounds.getLast();
@@ -179,6 +185,27 @@ final class OpenSearchBenchmark {
             query.directMillis(95),
             query.errors());
       }
+      if (elasticsearch != null) {
+        Ingest es = elasticsearch.ingest();
+        out.printf(
+            "%n== Elasticsearch 9 direct _bulk, the same documents and bodies as OpenSearch's last"
+                + " direct round ==%n%,d documents all searchable after %.2f s = %,.0f/s; CPU %.1f s"
+                + " = %,.0f records per CPU-second (OpenSearch %,.0f); %.1f bytes/record merged"
+                + " (OpenSearch %.1f)%n",
+            es.records(),
+            es.seconds(),
+            es.recordsPerSecond(),
+            es.cpuSeconds(),
+            es.recordsPerCpuSecond(),
+            last().direct().recordsPerCpuSecond(),
+            es.bytesPerRecord(),
+            last().direct().bytesPerRecord());
+        for (Query query : elasticsearch.queries()) {
+          out.printf(
+              "  %-34s Elasticsearch p50 %6.1f p95 %6.1f ms (%d errors)%n",
+              query.name(), query.directMillis(50), query.directMillis(95), query.errors());
+        }
+      }
       profile.forEach(out::println);
     }
   }
@@ -200,6 +227,9 @@ final class OpenSearchBenchmark {
       rounds.add(generator(options.records(), c -> generators.apply(c + seed)));
       roundPools.add(rounds.getLast().pools(true));
     }
+    Report report;
+    Exported baseline;
+    List<Questions> asked;
     try (OpenSearchNode node =
         OpenSearchNode.start(
             "spyglass-bench",
@@ -218,6 +248,7 @@ final class OpenSearchBenchmark {
               .formatted(node.url(), data.resolve("wal"), SPYGLASS_INDEX, BULK_DOCUMENTS);
       List<Round> results = new ArrayList<>();
       List<Query> queries;
+      Exported lastExported = null;
       long[] store;
       try (SpyglassUnderTest server =
           SpyglassUnderTest.start(
@@ -254,7 +285,9 @@ final class OpenSearchBenchmark {
                     + " documents directly …%n",
                 round + 1, load.accepted(), seconds);
             String direct = DIRECT_INDEX + "-" + (round + 1);
-            Ingest directly = direct(rest, node.process(), export(rest, after, direct), direct);
+            Exported exported = export(rest, after, direct);
+            lastExported = exported;
+            Ingest directly = direct(rest, node.process(), exported.bodies(), direct);
             results.add(
                 new Round(
                     spyglass,
@@ -264,7 +297,8 @@ final class OpenSearchBenchmark {
                     directly));
           }
           out.printf("opensearch: querying …%n");
-          queries = queries(server, rest, indices, traceIds, options.queryIterations());
+          asked = questions(traceIds);
+          queries = queries(server, rest, indices, asked, options.queryIterations());
           store = rest.mergedStore(indices);
         }
         server.stop();
@@ -272,8 +306,101 @@ final class OpenSearchBenchmark {
       long walLeft = SpyglassUnderTest.directorySize(data.resolve("wal"));
       List<String> profile =
           jfr != null && Files.exists(jfr) ? JfrSummary.summarize(jfr, 25) : List.of();
-      return new Report(results, store, walLeft, List.copyOf(queries), profile);
+      report = new Report(results, store, walLeft, List.copyOf(queries), profile, null);
+      baseline = lastExported;
     }
+    if (!options.elasticsearch() || baseline == null) {
+      return report;
+    }
+    // OpenSearch is stopped: Elasticsearch gets the machine to itself, as OpenSearch had.
+    return report.withElasticsearch(elasticsearch(options, baseline, asked, out));
+  }
+
+  /**
+   * The Elasticsearch peer: the very bodies of OpenSearch's last direct round, the same questions.
+   */
+  record Peer(Ingest ingest, List<Query> queries) {}
+
+  private static Peer elasticsearch(
+      Options options, Exported baseline, List<Questions> asked, PrintStream out) throws Exception {
+    out.printf("elasticsearch: starting a node (heap %s) …%n", options.heap());
+    try (ElasticsearchNode node = ElasticsearchNode.start(options.home(), options.heap(), out)) {
+      OpenSearchRest rest = new OpenSearchRest(node.url());
+      // A first, unmeasured load warms the node's JIT as OpenSearch's warm-up slice and first
+      // round warmed it; then the measured one, into fresh indices.
+      direct(
+          rest,
+          node.process(),
+          load(rest, baseline, "bench-elasticsearch-warmup"),
+          "bench-elasticsearch-warmup");
+      // By name: Elasticsearch refuses a wildcard DELETE (action.destructive_requires_name).
+      List<String> warm = new ArrayList<>();
+      for (String index : baseline.indices()) {
+        warm.add("bench-elasticsearch-warmup-x" + index.substring(DIRECT_INDEX.length()));
+      }
+      rest.call("DELETE", "/" + String.join(",", warm), null);
+      String prefix = "bench-elasticsearch-logs";
+      List<byte[]> bodies = load(rest, baseline, prefix);
+      out.printf("elasticsearch: %,d bulk bodies …%n", bodies.size());
+      Ingest ingest = direct(rest, node.process(), bodies, prefix);
+      out.printf("elasticsearch: querying …%n");
+      List<Query> queries = new ArrayList<>();
+      for (Questions question : asked) {
+        Histogram latency = new ConcurrentHistogram(3);
+        long errors = 0;
+        for (int i = -Math.max(5, options.queryIterations() / 10);
+            i < options.queryIterations();
+            i++) {
+          String dsl = question.ask().apply(i)[1];
+          long started = System.nanoTime();
+          int status =
+              rest.send("POST", "/" + prefix + "-*/_search", dsl, "application/json").statusCode();
+          long micros = (System.nanoTime() - started) / 1000;
+          if (i >= 0) {
+            errors += status == 200 ? 0 : 1;
+            latency.recordValue(Math.max(1, micros));
+          }
+        }
+        queries.add(new Query(question.name(), latency, latency, errors));
+      }
+      return new Peer(ingest, queries);
+    }
+  }
+
+  /** The baseline's bodies for indices named {@code prefix}-…, with their template and indices. */
+  private static List<byte[]> load(OpenSearchRest rest, Exported baseline, String prefix)
+      throws IOException, InterruptedException {
+    rest.call("PUT", "/_index_template/" + prefix, forElasticsearch(baseline.template(), prefix));
+    for (String index : baseline.indices()) {
+      rest.call("PUT", "/" + prefix + "-x" + index.substring(DIRECT_INDEX.length()), null);
+    }
+    List<byte[]> bodies = new ArrayList<>();
+    for (byte[] body : baseline.bodies()) {
+      bodies.add(
+          new String(body, StandardCharsets.UTF_8)
+              .replace("\"_index\":\"" + DIRECT_INDEX, "\"_index\":\"" + prefix + "-x")
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    return bodies;
+  }
+
+  /**
+   * OpenSearch's template in Elasticsearch's words: {@code disable_objects} is {@code subobjects:
+   * false}, and {@code strict_allow_templates} (OpenSearch only) becomes {@code true}: new fields
+   * that match no template are mapped dynamically instead of refused — none come in this data.
+   */
+  static String forElasticsearch(ObjectNode template, String prefix) {
+    ObjectNode copy = template.deepCopy();
+    copy.putArray("index_patterns").add(prefix + "-*");
+    ObjectNode mappings = (ObjectNode) copy.path("template").path("mappings");
+    if (mappings.has("disable_objects")) {
+      mappings.remove("disable_objects");
+      mappings.put("subobjects", false);
+    }
+    if ("strict_allow_templates".equals(mappings.path("dynamic").asText())) {
+      mappings.put("dynamic", "true");
+    }
+    return copy.toString();
   }
 
   private static LoadGenerator generator(long records, IntFunction<Generator> generators) {
@@ -382,12 +509,15 @@ final class OpenSearchBenchmark {
     return hits.isEmpty() ? -1 : hits.get(0).path("_source").path("wal.sequence").asLong();
   }
 
+  /** The baseline's documents: {@code _bulk} bodies, the indices they go to, their template. */
+  record Exported(List<byte[]> bodies, Set<String> indices, ObjectNode template) {}
+
   /**
    * The documents Spyglass wrote past WAL sequence {@code after}, in the order it wrote them, as
    * {@code _bulk} bodies of {@link #BULK_DOCUMENTS} with their ids into the matching {@code to}
    * indices; creates {@code to}'s template (a copy of Spyglass's) and indices.
    */
-  private static List<byte[]> export(OpenSearchRest rest, long after, String to)
+  private static Exported export(OpenSearchRest rest, long after, String to)
       throws IOException, InterruptedException {
     String from = SPYGLASS_INDEX;
     ObjectNode template =
@@ -431,7 +561,7 @@ final class OpenSearchBenchmark {
     for (String index : indices) {
       rest.call("PUT", "/" + index, null);
     }
-    return bodies;
+    return new Exported(bodies, indices, template);
   }
 
   /** The baseline: the bodies with two concurrent clients, as a bulk loader sends them. */
@@ -494,14 +624,11 @@ final class OpenSearchBenchmark {
     return SpyglassUnderTest.cpuSeconds(ProcessHandle.current().pid());
   }
 
-  /** The query benchmark's questions, through Spyglass's API and as OpenSearch DSL. */
-  private static List<Query> queries(
-      SpyglassUnderTest spyglass,
-      OpenSearchRest rest,
-      String indices,
-      List<String> traceIds,
-      int iterations)
-      throws Exception {
+  /** One question: its name, and for iteration i the Spyglass API URL and the DSL body. */
+  record Questions(String name, IntFunction<String[]> ask) {}
+
+  /** The query benchmark's questions, as Spyglass API URLs and as OpenSearch DSL. */
+  private static List<Questions> questions(List<String> traceIds) {
     long now = System.currentTimeMillis() * 1_000_000L;
     long hour = 3_600_000_000_000L;
     String range = "{\"range\":{\"timestamp\":{\"gte\":%d,\"lte\":%d}}}";
@@ -572,13 +699,26 @@ final class OpenSearchBenchmark {
             search(1000, false, null, "{\"term\":{\"trace_id\":\"" + id + "\"}}", "")
           };
         });
+    List<Questions> all = new ArrayList<>();
+    questions.forEach((name, ask) -> all.add(new Questions(name, ask)));
+    return all;
+  }
+
+  /** Each question through Spyglass's API and directly, one after the other. */
+  private static List<Query> queries(
+      SpyglassUnderTest spyglass,
+      OpenSearchRest rest,
+      String indices,
+      List<Questions> questions,
+      int iterations)
+      throws Exception {
     List<Query> results = new ArrayList<>();
-    for (Map.Entry<String, IntFunction<String[]>> question : questions.entrySet()) {
+    for (Questions question : questions) {
       Histogram viaSpyglass = new ConcurrentHistogram(3);
       Histogram direct = new ConcurrentHistogram(3);
       long errors = 0;
       for (int i = -Math.max(5, iterations / 10); i < iterations; i++) {
-        String[] asked = question.getValue().apply(i);
+        String[] asked = question.ask().apply(i);
         long started = System.nanoTime();
         int status = spyglass.get(asked[0]).statusCode();
         long spyglassMicros = (System.nanoTime() - started) / 1000;
@@ -594,7 +734,7 @@ final class OpenSearchBenchmark {
         viaSpyglass.recordValue(Math.max(1, spyglassMicros));
         direct.recordValue(Math.max(1, directMicros));
       }
-      results.add(new Query(question.getKey(), viaSpyglass, direct, errors));
+      results.add(new Query(question.name(), viaSpyglass, direct, errors));
     }
     return results;
   }

@@ -97,11 +97,24 @@ final class OpenSearchRest {
     // The merged segment replaces the old ones once a refresh opens it and the flush commits it.
     call("POST", "/" + indices + "/_refresh", null);
     call("POST", "/" + indices + "/_flush", null);
-    JsonNode primaries = call("GET", "/" + indices + "/_stats/store,docs", null).path("_all");
-    return new long[] {
-      primaries.path("primaries").path("store").path("size_in_bytes").asLong(),
-      primaries.path("primaries").path("docs").path("count").asLong()
-    };
+    // Right after a force merge the store statistics can still describe the shard without its
+    // merged segment (a few hundred bytes for 100,000 documents): read them until they settle.
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    long[] store;
+    do {
+      JsonNode primaries =
+          call("GET", "/" + indices + "/_stats/store,docs", null).path("_all").path("primaries");
+      store =
+          new long[] {
+            primaries.path("store").path("size_in_bytes").asLong(),
+            primaries.path("docs").path("count").asLong()
+          };
+      if (store[0] >= store[1]) {
+        return store;
+      }
+      Thread.sleep(500);
+    } while (System.nanoTime() < deadline);
+    return store;
   }
 
   /**
