@@ -50,6 +50,7 @@ final class Connection implements Closeable {
 
   private final ApacheHttpClient5Transport transport;
   private final OpenSearchGenericClient generic;
+  private final int hosts;
 
   Connection(OpenSearchConfig.Http http) {
     URI endpoint = URI.create(http.endpoint());
@@ -89,6 +90,7 @@ final class Connection implements Closeable {
         config ->
             config.setResponseTimeout(
                 org.apache.hc.core5.util.Timeout.ofMilliseconds(http.timeout().toMillis())));
+    this.hosts = hosts.length;
     this.transport = builder.build();
     this.generic = new OpenSearchClient(transport).generic();
   }
@@ -128,9 +130,31 @@ final class Connection implements Closeable {
     }
   }
 
+  /**
+   * Executes {@code request}; a node that refuses the connection (down) is skipped for the next, up
+   * to every node once — the transport goes round the nodes, but does not itself retry a request
+   * whose node refused it.
+   */
   private Response execute(org.opensearch.client.opensearch.generic.Request request)
       throws IOException {
-    return generic.execute(request);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return generic.execute(request);
+      } catch (IOException e) {
+        if (attempt >= hosts || !refused(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean refused(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   Answer json(String method, String endpoint, Object body) throws IOException {

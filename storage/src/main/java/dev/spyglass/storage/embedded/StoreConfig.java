@@ -94,16 +94,20 @@ public record StoreConfig(
    * @param limits what each tenant may send
    * @param overrides other limits for some tenants, by tenant id; what they leave out is {@code
    *     limits}'
+   * @param maxTenants tenants with a store of their own at most (each has a WAL and an indexer);
+   *     data of one more is refused (400); default 100
    */
   public record Multitenancy(
       boolean enabled,
       String defaultTenant,
       TenantLimits limits,
-      java.util.Map<String, TenantLimits> overrides) {
+      java.util.Map<String, TenantLimits> overrides,
+      Integer maxTenants) {
     public static final Multitenancy OFF =
-        new Multitenancy(false, "", TenantLimits.NONE, java.util.Map.of());
+        new Multitenancy(false, "", TenantLimits.NONE, java.util.Map.of(), 100);
 
     public Multitenancy {
+      maxTenants = maxTenants == null ? 100 : maxTenants;
       defaultTenant = defaultTenant == null ? "" : defaultTenant;
       limits = limits == null ? TenantLimits.NONE : limits;
       overrides = overrides == null ? java.util.Map.of() : java.util.Map.copyOf(overrides);
@@ -120,6 +124,9 @@ public record StoreConfig(
         check("multitenancy.default_tenant", defaultTenant);
       }
       limits.validate("multitenancy.limits.");
+      if (maxTenants < 1) {
+        throw new InvalidConfigException("multitenancy.max_tenants", "must be at least 1");
+      }
       overrides.forEach(
           (tenant, override) -> {
             check("multitenancy.overrides", tenant);

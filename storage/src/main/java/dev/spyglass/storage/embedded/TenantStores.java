@@ -143,6 +143,16 @@ public final class TenantStores implements StorageComponent, Closeable {
                   + " no multitenancy.default_tenant)"));
     }
     String tenant = named.orElse(tenancy.defaultTenant());
+    if (!stores.containsKey(tenant) && stores.size() >= tenancy.maxTenants()) {
+      // Each tenant costs a store (a WAL, an indexer): made-up ids cannot exhaust the machine.
+      return CompletableFuture.failedFuture(
+          new PermanentException(
+              "tenant "
+                  + tenant
+                  + " is new and this Spyglass keeps "
+                  + tenancy.maxTenants()
+                  + " tenants already (multitenancy.max_tenants)"));
+    }
     Attributes tenantOnly = Attributes.of(TENANT, tenant);
     try {
       admission(tenant).admit(batch);

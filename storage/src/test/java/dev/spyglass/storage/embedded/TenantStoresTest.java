@@ -26,6 +26,10 @@ class TenantStoresTest {
   @TempDir Path dir;
 
   private TenantStores open(String defaultTenant) throws Exception {
+    return open(defaultTenant, 100);
+  }
+
+  private TenantStores open(String defaultTenant, int maxTenants) throws Exception {
     StoreConfig base = LuceneStoreContractTest.config(dir);
     StoreConfig config =
         new StoreConfig(
@@ -41,7 +45,7 @@ class TenantStoresTest {
             base.query(),
             base.patterns(),
             new StoreConfig.Multitenancy(
-                true, defaultTenant, StoreConfig.TenantLimits.NONE, Map.of()));
+                true, defaultTenant, StoreConfig.TenantLimits.NONE, Map.of(), maxTenants));
     return TenantStores.open(
         config, LoggerFactory.getLogger("tenants"), MeterProvider.noop().get("t"));
   }
@@ -82,6 +86,22 @@ class TenantStoresTest {
       assertThat(count(stores.reader(), "default")).isEqualTo(1);
       assertThat(count(stores.reader("nobody"), "*")).as("a tenant without data").isZero();
       assertThat(dir.resolve("tenants/nobody")).doesNotExist();
+    }
+  }
+
+  @Test
+  void pastMaxTenants_aNewTenantsDataIsRefused_knownTenantsGoOn() throws Exception {
+    try (TenantStores stores = open("", 2)) {
+      stores.write(logs("a", "alpha")).join();
+      stores.write(logs("b", "bravo")).join();
+      assertThat(stores.write(logs("c", "charlie")))
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableThat()
+          .havingCause()
+          .isInstanceOf(PermanentException.class)
+          .withMessageContaining("max_tenants");
+      stores.write(logs("a", "again")).join();
+      assertThat(dir.resolve("tenants/c")).doesNotExist();
     }
   }
 
