@@ -101,20 +101,7 @@ class EncryptedSnapshotCommandTest {
   }
 
   private static long records(Path data) throws Exception {
-    StoreConfig defaults = StoreConfig.defaults();
-    StoreConfig config =
-        new StoreConfig(
-            data.toString(),
-            defaults.durability(),
-            defaults.refreshInterval(),
-            defaults.commitInterval(),
-            defaults.partitionDuration(),
-            defaults.walSegmentSize(),
-            defaults.retention(),
-            defaults.limits(),
-            new StoreConfig.Backpressure(64L << 20, 0),
-            StoreConfig.Query.DEFAULT,
-            StoreConfig.Patterns.DEFAULT);
+    StoreConfig config = StoreConfig.defaults().at(data); // only read: backpressure never applies
     try (TelemetryStore store =
         TelemetryStore.open(
             config, LoggerFactory.getLogger("restored"), MeterProvider.noop().get("t"))) {

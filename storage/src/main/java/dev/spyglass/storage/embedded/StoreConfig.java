@@ -66,7 +66,7 @@ public record StoreConfig(
   }
 
   /** This configuration for a store in {@code directory}. */
-  StoreConfig at(java.nio.file.Path directory) {
+  public StoreConfig at(java.nio.file.Path directory) {
     return new StoreConfig(
         directory.toString(),
         durability,
