@@ -63,14 +63,16 @@ final class ApiAuthenticator implements DecoratingHttpServiceFunction {
           req.method(),
           path,
           ctx.remoteAddress());
-      return HttpResponse.of(
-          ResponseHeaders.builder(HttpStatus.UNAUTHORIZED)
-              .contentType(MediaType.JSON_UTF_8)
-              .set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"spyglass\"")
-              .build(),
-          com.linecorp.armeria.common.HttpData.ofUtf8(
-              "{\"error\":{\"code\":\"unauthenticated\",\"message\":\"send Authorization: Bearer"
-                  + " <token> (extensions.api.auth)\"}}"));
+      return ApiErrors.afterBody(
+          req,
+          HttpResponse.of(
+              ResponseHeaders.builder(HttpStatus.UNAUTHORIZED)
+                  .contentType(MediaType.JSON_UTF_8)
+                  .set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"spyglass\"")
+                  .build(),
+              com.linecorp.armeria.common.HttpData.ofUtf8(
+                  "{\"error\":{\"code\":\"unauthenticated\",\"message\":\"send Authorization: Bearer"
+                      + " <token> (extensions.api.auth)\"}}")));
     }
     boolean admin = path.startsWith("/api/v1/admin/");
     if (admin && caller.get().role() != ApiAuth.Role.ADMIN) {
@@ -81,7 +83,9 @@ final class ApiAuthenticator implements DecoratingHttpServiceFunction {
           req.method(),
           path,
           ctx.remoteAddress());
-      return ApiErrors.of(HttpStatus.FORBIDDEN, "forbidden", "this needs a token with role admin");
+      return ApiErrors.afterBody(
+          req,
+          ApiErrors.of(HttpStatus.FORBIDDEN, "forbidden", "this needs a token with role admin"));
     }
     requests.add(1, Attributes.of(OUTCOME, "accepted"));
     ctx.setAttr(CALLER, caller.get());

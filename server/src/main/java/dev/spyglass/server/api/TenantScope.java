@@ -43,7 +43,8 @@ final class TenantScope implements DecoratingHttpServiceFunction {
     try {
       asked = Optional.ofNullable(header).map(Tenants::check);
     } catch (IllegalArgumentException e) {
-      return ApiErrors.of(HttpStatus.BAD_REQUEST, "invalid_tenant", e.getMessage());
+      return ApiErrors.afterBody(
+          req, ApiErrors.of(HttpStatus.BAD_REQUEST, "invalid_tenant", e.getMessage()));
     }
     ApiAuthenticator.Caller caller = ctx.attr(ApiAuthenticator.CALLER);
     Optional<String> bound = caller == null ? Optional.empty() : caller.tenant();
@@ -54,22 +55,30 @@ final class TenantScope implements DecoratingHttpServiceFunction {
           bound.get(),
           asked.get(),
           ctx.remoteAddress());
-      return ApiErrors.of(
-          HttpStatus.FORBIDDEN,
-          "wrong_tenant",
-          "this token reads tenant " + bound.get() + " only, not " + asked.get());
+      return ApiErrors.afterBody(
+          req,
+          ApiErrors.of(
+              HttpStatus.FORBIDDEN,
+              "wrong_tenant",
+              "this token reads tenant " + bound.get() + " only, not " + asked.get()));
     }
     Optional<String> tenant = bound.or(() -> asked).or(() -> store.get().defaultTenant());
     if (tenant.isEmpty()) {
-      return ApiErrors.of(
-          HttpStatus.UNAUTHORIZED,
-          "no_tenant",
-          "name the tenant to read with the X-Scope-OrgID header (there is no default tenant)");
+      return ApiErrors.afterBody(
+          req,
+          ApiErrors.of(
+              HttpStatus.UNAUTHORIZED,
+              "no_tenant",
+              "name the tenant to read with the X-Scope-OrgID header (there is no default tenant)"));
     }
     if (ctx.path().equals("/metrics") && bound.isPresent()) {
       // Every tenant's counters are there: for operators, not for one tenant's token.
-      return ApiErrors.of(
-          HttpStatus.FORBIDDEN, "forbidden", "/metrics is not for a token bound to one tenant");
+      return ApiErrors.afterBody(
+          req,
+          ApiErrors.of(
+              HttpStatus.FORBIDDEN,
+              "forbidden",
+              "/metrics is not for a token bound to one tenant"));
     }
     ctx.setAttr(TENANT, tenant.get());
     return delegate.serve(ctx, req);
