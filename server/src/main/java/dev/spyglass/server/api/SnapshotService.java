@@ -65,18 +65,22 @@ final class SnapshotService implements HttpService {
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
     MediaType type = req.contentType();
     if (type == null || !type.is(MediaType.JSON)) {
-      return ApiErrors.of(
-          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-          "unsupported_media_type",
-          "send the request as Content-Type: application/json");
+      return ApiErrors.afterBody(
+          req,
+          ApiErrors.of(
+              HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+              "unsupported_media_type",
+              "send the request as Content-Type: application/json"));
     }
     String origin = req.headers().get(HttpHeaderNames.ORIGIN);
     if (origin != null && !sameOrigin(origin, req.authority())) {
       log.warn("refused a snapshot request from origin {} ({})", origin, ctx.remoteAddress());
-      return ApiErrors.of(
-          HttpStatus.FORBIDDEN,
-          "cross_origin",
-          "snapshots are not taken for another site (Origin " + origin + ")");
+      return ApiErrors.afterBody(
+          req,
+          ApiErrors.of(
+              HttpStatus.FORBIDDEN,
+              "cross_origin",
+              "snapshots are not taken for another site (Origin " + origin + ")"));
     }
     ctx.clearRequestTimeout(); // copying a big store takes longer than any query
     return HttpResponse.of(
