@@ -31,8 +31,8 @@ import org.slf4j.Logger;
 /**
  * The write-ahead log: appends records to segment files and acknowledges them once they are on
  * disk. One writer thread takes every append queued while the previous fsync ran, writes them,
- * fsyncs once, then completes their futures and hands them on, in order, to the listener (the
- * indexer): group commit without a timer.
+ * fsyncs once, then hands them on, in order, to the listener (the indexer) and completes their
+ * futures: group commit without a timer.
  */
 public final class WriteAheadLog implements AutoCloseable {
   private static final int MAX_GROUP = 4096;
@@ -296,17 +296,19 @@ public final class WriteAheadLog implements AutoCloseable {
     durableEnd = written.getLast().end();
     List<CompletableFuture<WalRecord>> done = new ArrayList<>(group.size());
     group.forEach(append -> done.add(append.done()));
+    // The listener first: whoever is acknowledged may at once ask what is still unindexed or
+    // unshipped, and must find these records counted.
+    try {
+      listener.accept(written);
+    } catch (RuntimeException e) {
+      log.error("write-ahead log listener failed", e);
+    }
     acknowledger.execute(
         () -> {
           for (int i = 0; i < done.size(); i++) {
             done.get(i).complete(written.get(i));
           }
         });
-    try {
-      listener.accept(written);
-    } catch (RuntimeException e) {
-      log.error("write-ahead log listener failed", e);
-    }
   }
 
   private void flush(ByteBuffer buffer) throws IOException {

@@ -97,6 +97,33 @@ class WriteAheadLogTest {
   }
 
   @Test
+  void anAcknowledgedRecord_hasAlreadyBeenHandedToTheListener() throws Exception {
+    try (WriteAheadLog wal = open(64 << 20)) {
+      List<WalRecord> durable = new CopyOnWriteArrayList<>();
+      wal.onDurable(
+          records -> {
+            try {
+              Thread.sleep(200); // a listener slower than the acknowledger
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            durable.addAll(records);
+          });
+      for (int i = 0; i < 3; i++) {
+        WalRecord record =
+            wal.append(Signal.LOGS, i, payload(i), null)
+                .thenApply(
+                    acked -> {
+                      assertThat(durable).contains(acked);
+                      return acked;
+                    })
+                .get();
+        assertThat(record.receivedAtNanos()).isEqualTo(i);
+      }
+    }
+  }
+
+  @Test
   void acknowledgements_runOffTheWriterThread_soASlowOneDoesNotHoldUpTheNextCommit()
       throws Exception {
     try (WriteAheadLog wal = open(64 << 20)) {
