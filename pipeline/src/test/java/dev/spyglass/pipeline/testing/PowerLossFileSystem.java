@@ -2,7 +2,6 @@ package dev.spyglass.pipeline.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -21,9 +20,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.lucene.tests.mockfile.FilterFileChannel;
-import org.apache.lucene.tests.mockfile.FilterFileSystemProvider;
-import org.apache.lucene.tests.mockfile.FilterPath;
 
 /**
  * A file system that loses power (issue 19): writes go to the real files, and it remembers what
@@ -35,10 +31,10 @@ import org.apache.lucene.tests.mockfile.FilterPath;
  * reordered them; holes read as zeros), or everything. A creation, rename or deletion whose
  * directory was not synced since may be undone.
  *
- * <p>Built on Lucene's test-framework {@code FilterFileSystemProvider}: {@link #root} gives a path
- * of this file system over a real directory, and code under test uses it as any other path.
+ * <p>{@link #root} gives a path of this file system over a real directory, and code under test uses
+ * it as any other path.
  */
-public final class PowerLossFileSystem extends FilterFileSystemProvider {
+public final class PowerLossFileSystem extends DelegatingFileSystemProvider {
   private static final int PAGE = 4096;
 
   /** What a file held when last synced; {@code null} content for a file that did not exist. */
@@ -64,12 +60,7 @@ public final class PowerLossFileSystem extends FilterFileSystemProvider {
   private volatile java.util.function.Predicate<Path> readInterrupted;
 
   public PowerLossFileSystem() {
-    super("powerloss://", FileSystems.getDefault());
-  }
-
-  /** {@code dir}, a real directory, as a path of this file system. */
-  public Path root(Path dir) {
-    return new FilterPath(dir.toAbsolutePath(), fileSystem);
+    super("powerloss", FileSystems.getDefault());
   }
 
   /** Dies at the {@code n}-th mutating operation from now (1 = the next one). */
@@ -196,10 +187,6 @@ public final class PowerLossFileSystem extends FilterFileSystemProvider {
     }
   }
 
-  private static Path real(Path path) {
-    return FilterPath.unwrap(path).toAbsolutePath();
-  }
-
   /** Remembers what {@code file} holds now as synced, the first time it is about to change. */
   private synchronized void track(Path file) throws IOException {
     if (!durable.containsKey(file)) {
@@ -239,7 +226,7 @@ public final class PowerLossFileSystem extends FilterFileSystemProvider {
     boolean synchronous =
         options.contains(StandardOpenOption.SYNC) || options.contains(StandardOpenOption.DSYNC);
     boolean directory = Files.isDirectory(file);
-    return new FilterFileChannel(super.newFileChannel(path, options, attrs)) {
+    return new DelegatingFileChannel(super.newFileChannel(path, options, attrs)) {
       @Override
       public int write(ByteBuffer src) throws IOException {
         beforeWrite(src, -1);
@@ -372,10 +359,5 @@ public final class PowerLossFileSystem extends FilterFileSystemProvider {
     }
     delete(path);
     return true;
-  }
-
-  @Override
-  public java.nio.file.FileSystem newFileSystem(URI uri, Map<String, ?> env) {
-    throw new UnsupportedOperationException();
   }
 }

@@ -4,6 +4,7 @@ import dev.spyglass.pipeline.Signal;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.NIOFSDirectory;
 
 /**
  * One Lucene index: the records of one signal whose timestamps fall in one time window. Opens its
@@ -212,7 +214,7 @@ final class Partition implements Closeable {
       return;
     }
     Files.createDirectories(path);
-    directory = FSDirectory.open(path);
+    directory = directory(path);
     snapshots = new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy());
     IndexWriterConfig config =
         writerConfig().setIndexDeletionPolicy(snapshots).setCommitOnClose(false);
@@ -256,11 +258,22 @@ final class Partition implements Closeable {
     }
   }
 
+  /**
+   * Lucene's choice for {@code path} (memory-mapped on 64-bit), or plain positional reads when the
+   * path is not the platform's: memory mapping needs a real file, and a test file system (as the
+   * power-loss one) wraps it.
+   */
+  private static Directory directory(Path path) throws IOException {
+    return path.getFileSystem() == FileSystems.getDefault()
+        ? FSDirectory.open(path)
+        : new NIOFSDirectory(path);
+  }
+
   private static long readCommittedLsn(Path path) throws IOException {
     if (!Files.isDirectory(path)) {
       return 0;
     }
-    try (Directory dir = FSDirectory.open(path)) {
+    try (Directory dir = directory(path)) {
       if (!DirectoryReader.indexExists(dir)) {
         return 0;
       }
