@@ -20,7 +20,9 @@ import org.HdrHistogram.DoubleHistogram;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.SortedSetDocValues;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.NumericUtils;
@@ -308,12 +310,145 @@ final class DocValuesAggregation {
     }
   }
 
-  /** The group of these ordinals (-1: no value), found or made by its key strings. */
-  private Group group(SortedSetDocValues[] keys, long[] ords) {
-    List<String> key = new ArrayList<>(keys.length);
-    for (int i = 0; i < keys.length; i++) {
-      key.add(ords[i] < 0 ? "" : lookup(keys[i], ords[i]));
+  /**
+   * Whether this aggregation is counts alone (count, rate) by at most one field: what {@link
+   * #countInTimeOrder} answers without visiting the records one by one.
+   */
+  boolean countsOnly() {
+    return fieldCount == 0 && !needErrors && request.groupBy().size() <= 1;
+  }
+
+  /**
+   * Counts the records of {@code segment} in the request's time range when every record of it
+   * matches the query: the index is sorted by time, so the range and each time bucket are runs of
+   * document ids; a run covering the whole segment takes its counts per value from the terms index,
+   * any other from the values' ordinals. False, having counted nothing, when the segment does not
+   * allow it (deletions, another sort, a field with several values per record).
+   */
+  boolean countInTimeOrder(LeafReader segment, Deadline deadline) throws IOException {
+    if (!countsOnly() || segment.getLiveDocs() != null) {
+      return false;
     }
+    TimeOrderedDocs docs = TimeOrderedDocs.of(segment);
+    if (docs == null) {
+      return false;
+    }
+    String field = request.groupBy().isEmpty() ? null : request.groupBy().getFirst();
+    SortedDocValues key = null;
+    if (field != null) {
+      key = DocValues.unwrapSingleton(DocValues.getSortedSet(segment, field));
+      if (key == null) {
+        return false;
+      }
+    }
+    int[] range = docs.within(request.startNanos(), request.endNanos());
+    SegmentCounts counts = new SegmentCounts(segment, field, key, deadline);
+    long interval = request.intervalNanos();
+    if (interval <= 0) {
+      counts.add(range[0], range[1], null);
+      return true;
+    }
+    for (int doc = range[0]; doc < range[1]; ) {
+      TimedSearcher.check(deadline);
+      long bucket = Math.floorDiv(docs.timestamp(doc), interval) * interval;
+      int next = docs.firstOlderThan(doc, range[1], bucket);
+      counts.add(doc, next, bucket);
+      doc = next;
+    }
+    return true;
+  }
+
+  /** Adds runs of one segment's documents to their groups' counts. */
+  private final class SegmentCounts {
+    private final LeafReader segment;
+    private final String field;
+    private final SortedDocValues key;
+    private final Deadline deadline;
+    private final Group[] byOrd;
+    private long[] perOrd;
+
+    SegmentCounts(LeafReader segment, String field, SortedDocValues key, Deadline deadline) {
+      this.segment = segment;
+      this.field = field;
+      this.key = key;
+      this.deadline = deadline;
+      this.byOrd = key == null ? null : new Group[key.getValueCount() + 1];
+    }
+
+    /** Counts the documents [from, to), all in the time bucket {@code bucket} unless null. */
+    void add(int from, int to, Long bucket) throws IOException {
+      if (from >= to) {
+        return;
+      }
+      if (key == null) {
+        count(groupOf(List.of()), to - from, bucket);
+      } else if (from == 0 && to == segment.maxDoc() && countFromTerms(to - from, bucket)) {
+        return;
+      } else {
+        countFromOrdinals(from, to, bucket);
+      }
+    }
+
+    /** Per value, its document frequency: each document holds one value or none. */
+    private boolean countFromTerms(int documents, Long bucket) throws IOException {
+      org.apache.lucene.index.Terms terms = segment.terms(field);
+      if (terms == null) {
+        return false;
+      }
+      long withValue = 0;
+      TermsEnum each = terms.iterator();
+      for (BytesRef term = each.next(); term != null; term = each.next()) {
+        int n = each.docFreq();
+        withValue += n;
+        count(groupOf(List.of(term.utf8ToString())), n, bucket);
+      }
+      if (withValue > documents) {
+        throw new IllegalStateException(field + " holds more values than documents");
+      }
+      if (withValue < documents) {
+        count(groupOf(List.of("")), documents - withValue, bucket);
+      }
+      return true;
+    }
+
+    private void countFromOrdinals(int from, int to, Long bucket) throws IOException {
+      int values = key.getValueCount();
+      if (perOrd == null) {
+        perOrd = new long[values + 1];
+      }
+      // A fresh iterator: runs may go back (another bucket's of the same segment).
+      SortedDocValues ords = DocValues.unwrapSingleton(DocValues.getSortedSet(segment, field));
+      for (int doc = from; doc < to; doc++) {
+        TimedSearcher.checkEvery(doc - from + 1, deadline);
+        perOrd[ords.advanceExact(doc) ? ords.ordValue() + 1 : 0]++;
+      }
+      for (int slot = 0; slot <= values; slot++) {
+        long n = perOrd[slot];
+        if (n == 0) {
+          continue;
+        }
+        perOrd[slot] = 0;
+        Group group = byOrd[slot];
+        if (group == null) {
+          group = byOrd[slot] = groupOf(List.of(slot == 0 ? "" : lookup(key, slot - 1)));
+        }
+        count(group, n, bucket);
+      }
+    }
+
+    private void count(Group group, long n, Long bucket) {
+      group.total.count += n;
+      if (bucket != null) {
+        Stats stats = group.bucket(bucket);
+        if (stats != null) {
+          stats.count += n;
+        }
+      }
+    }
+  }
+
+  /** The group of these key strings, found or made. */
+  private Group groupOf(List<String> key) {
     Group group = groups.get(key);
     if (group == null) {
       if (groups.size() >= MAX_GROUPS) {
@@ -325,6 +460,15 @@ final class DocValuesAggregation {
       groups.put(key, group);
     }
     return group;
+  }
+
+  /** The group of these ordinals (-1: no value), found or made by its key strings. */
+  private Group group(SortedSetDocValues[] keys, long[] ords) {
+    List<String> key = new ArrayList<>(keys.length);
+    for (int i = 0; i < keys.length; i++) {
+      key.add(ords[i] < 0 ? "" : lookup(keys[i], ords[i]));
+    }
+    return groupOf(key);
   }
 
   /** The largest groups, each with its measures and histogram. */
@@ -364,6 +508,14 @@ final class DocValuesAggregation {
       values[i] = stats.value(request.measures().get(i), measureFields[i], seconds);
     }
     return values;
+  }
+
+  private static String lookup(SortedDocValues values, int ord) {
+    try {
+      return values.lookupOrd(ord).utf8ToString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String lookup(SortedSetDocValues values, long ord) {

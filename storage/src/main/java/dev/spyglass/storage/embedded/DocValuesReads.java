@@ -7,6 +7,7 @@ import dev.spyglass.storage.Answer;
 import dev.spyglass.storage.Deadline;
 import dev.spyglass.storage.InvalidQueryException;
 import dev.spyglass.storage.Operation;
+import dev.spyglass.storage.query.QuerySyntax;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
@@ -171,6 +172,11 @@ final class DocValuesReads {
 
   AggregationResult aggregate(AggregationRequest request) throws IOException {
     DocValuesAggregation aggregation = new DocValuesAggregation(request);
+    // Counts of every record in the range need no query: runs of the time-sorted segments.
+    Shortcut counted =
+        QuerySyntax.matchesAll(request.query()) && aggregation.countsOnly()
+            ? aggregation::countInTimeOrder
+            : (segment, until) -> false;
     boolean partial =
         visit(
             request.signal(),
@@ -178,8 +184,15 @@ final class DocValuesReads {
             request.startNanos(),
             request.endNanos(),
             request.deadline(),
+            counted,
             aggregation::visit);
     return aggregation.result(partial);
+  }
+
+  /** Reads a whole segment without its matching documents; false when it cannot. */
+  @FunctionalInterface
+  private interface Shortcut {
+    boolean read(LeafReader segment, Deadline deadline) throws IOException;
   }
 
   /**
@@ -194,6 +207,19 @@ final class DocValuesReads {
       Deadline deadline,
       SegmentVisitor visitor)
       throws IOException {
+    return visit(signal, query, startNanos, endNanos, deadline, (segment, until) -> false, visitor);
+  }
+
+  /** As above; a segment {@code shortcut} reads is not searched. */
+  private boolean visit(
+      Signal signal,
+      Query query,
+      long startNanos,
+      long endNanos,
+      Deadline deadline,
+      Shortcut shortcut,
+      SegmentVisitor visitor)
+      throws IOException {
     for (Partition partition : partitions.overlapping(signal, startNanos, endNanos, true)) {
       if (deadline.expired()) {
         return true;
@@ -203,9 +229,13 @@ final class DocValuesReads {
         Weight weight =
             searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+          LeafReader segment = FilterLeafReader.unwrap(leaf.reader());
+          if (shortcut.read(segment, deadline)) {
+            continue;
+          }
           Scorer scorer = weight.scorer(leaf);
           if (scorer != null) {
-            visitor.visit(FilterLeafReader.unwrap(leaf.reader()), scorer.iterator(), deadline);
+            visitor.visit(segment, scorer.iterator(), deadline);
           }
         }
       } catch (ExitableDirectoryReader.ExitingReaderException e) {

@@ -101,7 +101,14 @@ final class TimedSearcher implements AutoCloseable {
    * as {@link ExitableDirectoryReader} does when the deadline has passed.
    */
   static void checkEvery(int visited, Deadline deadline) {
-    if ((visited & 1023) == 0 && deadline.expired()) {
+    if ((visited & 1023) == 0) {
+      check(deadline);
+    }
+  }
+
+  /** Stops the read as {@link ExitableDirectoryReader} does when the deadline has passed. */
+  static void check(Deadline deadline) {
+    if (deadline.expired()) {
       throw new ExitableDirectoryReader.ExitingReaderException("the read ran past its deadline");
     }
   }

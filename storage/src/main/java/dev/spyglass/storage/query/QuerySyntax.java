@@ -33,6 +33,12 @@ public final class QuerySyntax {
 
   private QuerySyntax() {}
 
+  /** Whether {@code query} asks for every record: empty, {@code *} or {@code *:*}. */
+  public static boolean matchesAll(String query) {
+    String text = query == null ? "" : query.strip();
+    return text.isEmpty() || text.equals("*") || text.equals("*:*");
+  }
+
   /** Parses {@code query}; throws {@link InvalidQueryException} saying what is wrong. */
   public static Query parse(String query) {
     return parse(query, false);
@@ -40,10 +46,10 @@ public final class QuerySyntax {
 
   /** As {@link #parse(String)}; {@code leadingWildcard} allows {@code *error}-style terms. */
   public static Query parse(String query, boolean leadingWildcard) {
-    String text = query.strip();
-    if (text.isEmpty() || text.equals("*") || text.equals("*:*")) {
+    if (matchesAll(query)) {
       return MatchAllDocsQuery.INSTANCE;
     }
+    String text = query.strip();
     StandardQueryParser parser = new StandardQueryParser(analyzer());
     parser.setAllowLeadingWildcard(leadingWildcard);
     parser.setDefaultOperator(StandardQueryConfigHandler.Operator.AND);
