@@ -105,13 +105,21 @@ final class Partition implements Closeable {
     return committedLsn;
   }
 
-  synchronized void add(List<Document> documents) throws IOException {
-    open();
+  /**
+   * Adds documents; the indexer's adders call it in parallel (the writer takes them on separate
+   * per-thread buffers), never while it commits or closes the partition.
+   */
+  void add(List<Document> documents) throws IOException {
+    IndexWriter into;
+    synchronized (this) {
+      open();
+      into = writer;
+      dirty = true;
+    }
     // One by one: addDocuments would add a block, which index sorting refuses without a parent.
     for (Document document : documents) {
-      writer.addDocument(document);
+      into.addDocument(document);
     }
-    dirty = true;
     lastUsedNanos = System.nanoTime();
   }
 
