@@ -342,23 +342,36 @@ final class DocValuesAggregation {
       }
     }
     int[] range = docs.within(request.startNanos(), request.endNanos());
-    SegmentCounts counts = new SegmentCounts(segment, field, key, deadline);
+    List<Run> runs = new ArrayList<>();
     long interval = request.intervalNanos();
     if (interval <= 0) {
-      counts.add(range[0], range[1], null);
-      return true;
+      runs.add(new Run(range[0], range[1], null));
+    } else {
+      for (int doc = range[0]; doc < range[1]; ) {
+        TimedSearcher.check(deadline);
+        long bucket = Math.floorDiv(docs.timestamp(doc), interval) * interval;
+        int next = docs.firstOlderThan(doc, range[1], bucket);
+        runs.add(new Run(doc, next, bucket));
+        doc = next;
+      }
     }
-    for (int doc = range[0]; doc < range[1]; ) {
-      TimedSearcher.check(deadline);
-      long bucket = Math.floorDiv(docs.timestamp(doc), interval) * interval;
-      int next = docs.firstOlderThan(doc, range[1], bucket);
-      counts.add(doc, next, bucket);
-      doc = next;
+    if (!runs.isEmpty() && runs.getFirst().from() < runs.getLast().to()) {
+      new SegmentCounts(segment, field, key, deadline).add(runs);
     }
     return true;
   }
 
-  /** Adds runs of one segment's documents to their groups' counts. */
+  /** The documents [from, to) of a segment, all in the time bucket {@code bucket} unless null. */
+  private record Run(int from, int to, Long bucket) {
+    int length() {
+      return to - from;
+    }
+  }
+
+  /** Grouped by a field of at most this many values, runs are counted from its postings. */
+  private static final int POSTINGS_TERMS = 512;
+
+  /** Adds contiguous runs of one segment's documents to their groups' counts. */
   private final class SegmentCounts {
     private final LeafReader segment;
     private final String field;
@@ -375,22 +388,30 @@ final class DocValuesAggregation {
       this.byOrd = key == null ? null : new Group[key.getValueCount() + 1];
     }
 
-    /** Counts the documents [from, to), all in the time bucket {@code bucket} unless null. */
-    void add(int from, int to, Long bucket) throws IOException {
-      if (from >= to) {
+    void add(List<Run> runs) throws IOException {
+      if (key == null) {
+        Group only = groupOf(List.of());
+        for (Run run : runs) {
+          count(only, run.length(), run.bucket());
+        }
         return;
       }
-      if (key == null) {
-        count(groupOf(List.of()), to - from, bucket);
-      } else if (from == 0 && to == segment.maxDoc() && countFromTerms(to - from, bucket)) {
+      Run only = runs.size() == 1 ? runs.getFirst() : null;
+      if (only != null && only.length() == segment.maxDoc() && countFromTerms(only)) {
         return;
-      } else {
-        countFromOrdinals(from, to, bucket);
+      }
+      org.apache.lucene.index.Terms terms = segment.terms(field);
+      if (terms != null && terms.size() >= 0 && terms.size() <= POSTINGS_TERMS) {
+        countFromPostings(terms, runs);
+        return;
+      }
+      for (Run run : runs) {
+        countFromOrdinals(run.from(), run.to(), run.bucket());
       }
     }
 
     /** Per value, its document frequency: each document holds one value or none. */
-    private boolean countFromTerms(int documents, Long bucket) throws IOException {
+    private boolean countFromTerms(Run run) throws IOException {
       org.apache.lucene.index.Terms terms = segment.terms(field);
       if (terms == null) {
         return false;
@@ -400,15 +421,61 @@ final class DocValuesAggregation {
       for (BytesRef term = each.next(); term != null; term = each.next()) {
         int n = each.docFreq();
         withValue += n;
-        count(groupOf(List.of(term.utf8ToString())), n, bucket);
+        count(groupOf(List.of(term.utf8ToString())), n, run.bucket());
       }
-      if (withValue > documents) {
+      if (withValue > run.length()) {
         throw new IllegalStateException(field + " holds more values than documents");
       }
-      if (withValue < documents) {
-        count(groupOf(List.of("")), documents - withValue, bucket);
+      if (withValue < run.length()) {
+        count(groupOf(List.of("")), run.length() - withValue, run.bucket());
       }
       return true;
+    }
+
+    /**
+     * Per value, its documents in each run, from its postings: decoded a block at a time, where doc
+     * values would be read document by document.
+     */
+    private void countFromPostings(org.apache.lucene.index.Terms terms, List<Run> runs)
+        throws IOException {
+      long[] withValue = new long[runs.size()];
+      int first = runs.getFirst().from();
+      int end = runs.getLast().to();
+      int longest = 0;
+      for (Run run : runs) {
+        longest = Math.max(longest, run.length());
+      }
+      org.apache.lucene.util.FixedBitSet bits = new org.apache.lucene.util.FixedBitSet(longest);
+      TermsEnum each = terms.iterator();
+      org.apache.lucene.index.PostingsEnum postings = null;
+      for (BytesRef term = each.next(); term != null; term = each.next()) {
+        TimedSearcher.check(deadline);
+        postings = each.postings(postings, org.apache.lucene.index.PostingsEnum.NONE);
+        Group group = null;
+        int doc = postings.advance(first);
+        for (int i = 0; i < runs.size() && doc < end; i++) {
+          Run run = runs.get(i);
+          if (doc >= run.to()) {
+            continue; // the runs are contiguous: the next one starts where this one ends
+          }
+          // Whole blocks of postings OR'ed in as words, counted by popcount.
+          postings.intoBitSet(run.to(), bits, run.from());
+          int n = bits.cardinality(0, run.length());
+          bits.clear(0, run.length());
+          doc = postings.docID();
+          if (n > 0) {
+            group = group != null ? group : groupOf(List.of(term.utf8ToString()));
+            count(group, n, run.bucket());
+            withValue[i] += n;
+          }
+        }
+      }
+      for (int i = 0; i < withValue.length; i++) {
+        long without = runs.get(i).length() - withValue[i];
+        if (without > 0) {
+          count(groupOf(List.of("")), without, runs.get(i).bucket());
+        }
+      }
     }
 
     private void countFromOrdinals(int from, int to, Long bucket) throws IOException {

@@ -226,12 +226,15 @@ final class DocValuesReads {
       }
       try (TimedSearcher timed = TimedSearcher.open(partition, deadline, query)) {
         IndexSearcher searcher = timed.searcher();
-        Weight weight =
-            searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
+        Weight weight = null; // made for the first segment the shortcut leaves
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
           LeafReader segment = FilterLeafReader.unwrap(leaf.reader());
           if (shortcut.read(segment, deadline)) {
             continue;
+          }
+          if (weight == null) {
+            weight =
+                searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
           }
           Scorer scorer = weight.scorer(leaf);
           if (scorer != null) {

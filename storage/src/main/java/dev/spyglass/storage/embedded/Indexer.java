@@ -57,13 +57,23 @@ final class Indexer {
   private record CheckpointRequest(long target, CompletableFuture<Void> done) {}
 
   /** One WAL record's documents by partition, mapped and waiting to be added. */
-  private record Mapped(WalRecord record, Map<Partition, List<Document>> byPartition) {}
+  private record Mapped(WalRecord record, Map<Partition, List<Document>> byPartition) {
+    long documents() {
+      long n = 0;
+      for (List<Document> documents : byPartition.values()) {
+        n += documents.size();
+      }
+      return n;
+    }
+  }
 
   /** A batch whose documents are being added; done once every part of it is. */
   private record InFlight(List<java.util.concurrent.Future<?>> parts, long end, long bytes) {}
 
-  /** Batches in flight at most: bounds the documents held in memory ahead of Lucene. */
+  /** Batches in flight at most, each of about this many documents: what waits for Lucene. */
   private static final int MAX_IN_FLIGHT = 2;
+
+  private static final int DOCUMENTS_IN_FLIGHT = 4096;
 
   private final int adderThreads;
   private final java.util.concurrent.ExecutorService adders;
@@ -236,7 +246,6 @@ final class Indexer {
           queue.drainTo(batch, 1023);
           submit(batch);
           batch.clear();
-          finishAdded(MAX_IN_FLIGHT);
         } else {
           finishAdded(0); // nothing new: let the adders finish
         }
@@ -288,16 +297,35 @@ final class Indexer {
     abandonInFlight(); // halted or failed: what is still being added is not trusted
   }
 
-  /** Maps {@code batch} in order here, then has the adders add it, in parts, in parallel. */
-  private void submit(List<WalRecord> batch) throws IOException {
-    List<Mapped> mapped = new ArrayList<>(batch.size());
-    long bytes = 0;
-    for (WalRecord record : batch) {
-      mapped.add(map(record));
-      bytes += record.request().length;
+  /**
+   * Maps {@code records} in order here and has the adders add them, in parallel parts, a bounded
+   * number of documents at a time: what waits for Lucene stays small.
+   */
+  private void submit(List<WalRecord> records) throws IOException, InterruptedException {
+    List<Mapped> mapped = new ArrayList<>();
+    long documents = 0;
+    for (WalRecord record : records) {
+      Mapped one = map(record);
+      mapped.add(one);
+      documents += one.documents();
+      if (documents >= DOCUMENTS_IN_FLIGHT) {
+        submitMapped(mapped);
+        mapped = new ArrayList<>();
+        documents = 0;
+      }
     }
+    if (!mapped.isEmpty()) {
+      submitMapped(mapped);
+    }
+  }
+
+  private void submitMapped(List<Mapped> mapped) throws IOException, InterruptedException {
     int parts = Math.min(adderThreads, mapped.size());
     List<java.util.concurrent.Future<?>> futures = new ArrayList<>(parts);
+    long bytes = 0;
+    for (Mapped one : mapped) {
+      bytes += one.record().request().length;
+    }
     for (int part = 0; part < parts; part++) {
       List<Mapped> slice =
           mapped.subList(part * mapped.size() / parts, (part + 1) * mapped.size() / parts);
@@ -310,7 +338,8 @@ final class Indexer {
                 return null;
               }));
     }
-    inFlight.add(new InFlight(futures, batch.getLast().end(), bytes));
+    inFlight.add(new InFlight(futures, mapped.getLast().record().end(), bytes));
+    finishAdded(MAX_IN_FLIGHT);
   }
 
   /**

@@ -47,6 +47,16 @@ class TimeOrderedCountsTest {
   @Test
   void countsByServiceAndSeverity_inAnyRangeAndInterval_areThoseOfTheRecordsWritten()
       throws Exception {
+    countsAreThoseWritten(40, 6, 200);
+  }
+
+  /** Past 512 values a field's runs are counted from doc values, not postings. */
+  @Test
+  void countsByAServiceOfMany_areThoseOfTheRecordsWritten() throws Exception {
+    countsAreThoseWritten(700, 100_000, 8);
+  }
+
+  private void countsAreThoseWritten(int batches, int services, int maxRecords) throws Exception {
     Random random = new Random(21);
     List<Written> written = new ArrayList<>();
     try (TelemetryStore store =
@@ -55,11 +65,12 @@ class TimeOrderedCountsTest {
             LoggerFactory.getLogger("store"),
             MeterProvider.noop().get("t"))) {
       long time = T0 + DAY - 2 * HOUR; // across midnight: two partitions
-      for (int batch = 0; batch < 40; batch++) {
-        String service = "svc-" + random.nextInt(6);
+      long spread = 40L * 100 * 10_000_000_000L / ((long) batches * maxRecords); // ~11 h in all
+      for (int batch = 0; batch < batches; batch++) {
+        String service = "svc-" + random.nextInt(services);
         List<LogRecord> records = new ArrayList<>();
-        for (int r = 0; r < 1 + random.nextInt(200); r++) {
-          time += random.nextInt(20_000_000) * 1_000L; // up to 20 s apart, some equal
+        for (int r = 0, n = 1 + random.nextInt(maxRecords); r < n; r++) {
+          time += random.nextInt(4) == 0 ? 0 : (long) (random.nextDouble() * 2 * spread);
           SeverityNumber severity = SEVERITIES[random.nextInt(SEVERITIES.length)];
           LogRecord record = Otlp.log(time, severity, "record " + written.size());
           boolean unnamed = severity == SeverityNumber.SEVERITY_NUMBER_UNSPECIFIED;
@@ -67,12 +78,13 @@ class TimeOrderedCountsTest {
           written.add(new Written(time, service, unnamed ? "" : record.getSeverityText()));
         }
         store.write(Otlp.logs(service, records.toArray(LogRecord[]::new))).get();
-        if (random.nextInt(4) == 0) {
+        if (random.nextInt(4 * batches / 40) == 0) {
           store.checkpointNow(); // more segments, then merges
         }
       }
       long first = written.getFirst().time();
       long last = written.getLast().time();
+      assertThat(last).as("past midnight").isGreaterThan(T0 + DAY);
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> total(store, first, last) == written.size());
@@ -111,7 +123,7 @@ class TimeOrderedCountsTest {
         groupBy,
         interval,
         List.of(Measure.of(Measure.Function.COUNT)),
-        100,
+        DocValuesAggregation.MAX_GROUPS,
         Deadline.NONE);
   }
 
