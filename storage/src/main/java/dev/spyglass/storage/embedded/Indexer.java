@@ -20,12 +20,9 @@ import org.apache.lucene.document.Document;
 import org.slf4j.Logger;
 
 /**
- * Adds durable WAL records to their partitions: one thread decodes and maps them in LSN order (log
- * patterns are mined in that order) and hands each batch's documents to the adders, which add them
- * to Lucene in parallel while the next batch is mapped; the indexed position moves once a batch is
- * all added, batches in order. Every commit interval, with no add in flight, the indexer thread
+ * Adds durable WAL records to their partitions, in LSN order, on one thread; every commit interval
  * commits the partitions, moves the checkpoint, trims the WAL, applies retention and closes idle
- * partitions. No other thread writes to partitions.
+ * partitions. The only thread that writes to partitions.
  */
 final class Indexer {
   private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(10);
@@ -56,28 +53,6 @@ final class Indexer {
   /** A checkpoint to take once everything before {@code target} is indexed. */
   private record CheckpointRequest(long target, CompletableFuture<Void> done) {}
 
-  /** One WAL record's documents by partition, mapped and waiting to be added. */
-  private record Mapped(WalRecord record, Map<Partition, List<Document>> byPartition) {
-    long documents() {
-      long n = 0;
-      for (List<Document> documents : byPartition.values()) {
-        n += documents.size();
-      }
-      return n;
-    }
-  }
-
-  /** A batch whose documents are being added; done once every part of it is. */
-  private record InFlight(List<java.util.concurrent.Future<?>> parts, long end, long bytes) {}
-
-  /** Batches in flight at most, each of about this many documents: what waits for Lucene. */
-  private static final int MAX_IN_FLIGHT = 2;
-
-  private static final int DOCUMENTS_IN_FLIGHT = 4096;
-
-  private final int adderThreads;
-  private final java.util.concurrent.ExecutorService adders;
-  private final java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
   private long lastCommitNanos = System.nanoTime();
   private Thread thread;
 
@@ -103,11 +78,6 @@ final class Indexer {
     this.pendingBytes = pendingBytes;
     this.indexedLsn = startLsn;
     this.log = log;
-    this.adderThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    this.adders =
-        java.util.concurrent.Executors.newFixedThreadPool(
-            adderThreads,
-            r -> Thread.ofPlatform().name("spyglass-indexer-add").daemon().unstarted(r));
     this.indexed = meter.counterBuilder("spyglass_store_indexed_records").build();
     this.expired =
         meter
@@ -124,8 +94,7 @@ final class Indexer {
 
   /** Indexes one record now, on the calling thread: replay, before {@link #start}. */
   void replay(WalRecord record) throws IOException {
-    add(map(record));
-    indexedLsn = record.end();
+    index(record, false);
   }
 
   /** Queues durable records, in order; called by the WAL writer after each group commit. */
@@ -212,7 +181,6 @@ final class Indexer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    adders.shutdownNow();
   }
 
   /** Indexes everything queued, commits, and stops the thread. */
@@ -225,7 +193,6 @@ final class Indexer {
         Thread.currentThread().interrupt();
       }
     }
-    adders.shutdown();
     if (failure == null) {
       checkpoint();
     }
@@ -240,20 +207,17 @@ final class Indexer {
           TimeUnit.MILLISECONDS.sleep(20);
           continue;
         }
-        WalRecord first = queue.poll(inFlight.isEmpty() ? 100 : 0, TimeUnit.MILLISECONDS);
+        WalRecord first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first != null && failure == null) {
           batch.add(first);
           queue.drainTo(batch, 1023);
-          submit(batch);
-          batch.clear();
-        } else {
-          finishAdded(0); // nothing new: let the adders finish
-        }
-        if (!tasks.isEmpty()) {
-          finishAdded(0);
-          for (var task = tasks.poll(); task != null; task = tasks.poll()) {
-            task.run();
+          for (WalRecord record : batch) {
+            index(record, true);
           }
+          batch.clear();
+        }
+        for (var task = tasks.poll(); task != null; task = tasks.poll()) {
+          task.run();
         }
         CheckpointRequest request = checkpointRequest;
         if (request != null && failure != null) {
@@ -262,9 +226,7 @@ final class Indexer {
           continue;
         }
         boolean requested = request != null && indexedLsn >= request.target();
-        if (failure == null
-            && inFlight.isEmpty()
-            && (requested || System.nanoTime() - lastCommitNanos >= commitNanos)) {
+        if (failure == null && (requested || System.nanoTime() - lastCommitNanos >= commitNanos)) {
           checkpoint();
           if (requested) {
             checkpointRequest = null;
@@ -280,113 +242,11 @@ final class Indexer {
         failureCause = e;
         failure = "indexing stopped: " + e;
         log.error("indexing stopped; acknowledged data stays in the write-ahead log", e);
-        abandonInFlight();
       }
-    }
-    if (!halted && failure == null) {
-      try {
-        finishAdded(0); // stopping: all of it is indexed before the last checkpoint
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (IOException | RuntimeException | Error e) {
-        failureCause = e;
-        failure = "indexing stopped: " + e;
-        log.error("indexing stopped; acknowledged data stays in the write-ahead log", e);
-      }
-    }
-    abandonInFlight(); // halted or failed: what is still being added is not trusted
-  }
-
-  /**
-   * Maps {@code records} in order here and has the adders add them, in parallel parts, a bounded
-   * number of documents at a time: what waits for Lucene stays small.
-   */
-  private void submit(List<WalRecord> records) throws IOException, InterruptedException {
-    List<Mapped> mapped = new ArrayList<>();
-    long documents = 0;
-    for (WalRecord record : records) {
-      Mapped one = map(record);
-      mapped.add(one);
-      documents += one.documents();
-      if (documents >= DOCUMENTS_IN_FLIGHT) {
-        submitMapped(mapped);
-        mapped = new ArrayList<>();
-        documents = 0;
-      }
-    }
-    if (!mapped.isEmpty()) {
-      submitMapped(mapped);
     }
   }
 
-  private void submitMapped(List<Mapped> mapped) throws IOException, InterruptedException {
-    int parts = Math.min(adderThreads, mapped.size());
-    List<java.util.concurrent.Future<?>> futures = new ArrayList<>(parts);
-    long bytes = 0;
-    for (Mapped one : mapped) {
-      bytes += one.record().request().length;
-    }
-    for (int part = 0; part < parts; part++) {
-      List<Mapped> slice =
-          mapped.subList(part * mapped.size() / parts, (part + 1) * mapped.size() / parts);
-      futures.add(
-          adders.submit(
-              () -> {
-                for (Mapped one : slice) {
-                  add(one);
-                }
-                return null;
-              }));
-    }
-    inFlight.add(new InFlight(futures, mapped.getLast().record().end(), bytes));
-    finishAdded(MAX_IN_FLIGHT);
-  }
-
-  /**
-   * Waits for the oldest batches until at most {@code keep} are in flight (0: all), moving the
-   * indexed position past each; rethrows what an adder failed with.
-   */
-  private void finishAdded(int keep) throws IOException, InterruptedException {
-    while (inFlight.size() > keep
-        || (!inFlight.isEmpty() && inFlight.peek().parts().stream().allMatch(f -> f.isDone()))) {
-      InFlight oldest = inFlight.peek();
-      for (java.util.concurrent.Future<?> part : oldest.parts()) {
-        try {
-          part.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          switch (e.getCause()) {
-            case IOException io -> throw io;
-            case RuntimeException runtime -> throw runtime;
-            case Error error -> throw error;
-            default -> throw new IOException(e.getCause());
-          }
-        }
-      }
-      inFlight.poll();
-      indexedLsn = oldest.end();
-      pendingBytes.addAndGet(-oldest.bytes());
-    }
-  }
-
-  /** Waits out the adds in flight without moving the indexed position: they are not trusted. */
-  private void abandonInFlight() {
-    for (InFlight batch : inFlight) {
-      for (java.util.concurrent.Future<?> part : batch.parts()) {
-        try {
-          part.get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
-          // reported by the failure at hand, or dropped with a halted store
-        }
-      }
-    }
-    inFlight.clear();
-  }
-
-  /** The documents of {@code record} by partition: decoded, mined for patterns, routed. */
-  private Mapped map(WalRecord record) throws IOException {
+  private void index(WalRecord record, boolean live) throws IOException {
     List<MappedDocument> documents;
     try {
       documents = mapper.map(record);
@@ -409,15 +269,7 @@ final class Indexer {
       }
       byPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(document.document());
     }
-    if (expiredCount > 0) {
-      expired.add(expiredCount);
-    }
-    return new Mapped(record, byPartition);
-  }
-
-  /** Adds one record's documents to their partitions. */
-  private void add(Mapped mapped) throws IOException {
-    for (Map.Entry<Partition, List<Document>> entry : mapped.byPartition().entrySet()) {
+    for (Map.Entry<Partition, List<Document>> entry : byPartition.entrySet()) {
       try {
         entry.getKey().add(entry.getValue());
         indexed.add(entry.getValue().size());
@@ -426,6 +278,13 @@ final class Indexer {
         log.error(
             "{} refused {} documents: {}", entry.getKey(), entry.getValue().size(), e.getMessage());
       }
+    }
+    if (expiredCount > 0) {
+      expired.add(expiredCount);
+    }
+    indexedLsn = record.end();
+    if (live) {
+      pendingBytes.addAndGet(-record.request().length);
     }
   }
 

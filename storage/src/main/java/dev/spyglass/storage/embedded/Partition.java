@@ -105,21 +105,13 @@ final class Partition implements Closeable {
     return committedLsn;
   }
 
-  /**
-   * Adds documents; the indexer's adders call it in parallel (the writer takes them on separate
-   * per-thread buffers), never while it commits or closes the partition.
-   */
-  void add(List<Document> documents) throws IOException {
-    IndexWriter into;
-    synchronized (this) {
-      open();
-      into = writer;
-      dirty = true;
-    }
+  synchronized void add(List<Document> documents) throws IOException {
+    open();
     // One by one: addDocuments would add a block, which index sorting refuses without a parent.
     for (Document document : documents) {
-      into.addDocument(document);
+      writer.addDocument(document);
     }
+    dirty = true;
     lastUsedNanos = System.nanoTime();
   }
 
