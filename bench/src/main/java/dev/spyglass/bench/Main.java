@@ -82,6 +82,17 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--profile", description = "Record the log ingest with JFR and summarize it.")
   boolean profile;
 
+  @Option(
+      names = "--peers",
+      description = {
+        "After the query benchmark, load its very records into Elasticsearch 9 and OpenSearch 3",
+        "by _bulk (each alone on the machine, the same heap) and ask them its questions."
+      })
+  boolean peers;
+
+  @Option(names = "--peer-heap", defaultValue = "4g", description = "The peers' heap (Spyglass's).")
+  String peerHeap;
+
   public static void main(String[] args) {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     System.exit(new CommandLine(new Main()).execute(args));
@@ -143,6 +154,9 @@ public final class Main implements Callable<Integer> {
     }
     List<QueryBenchmark.Figure> figures = List.of();
     List<UiBenchmark.Figure> ui = List.of();
+    QueryBenchmark.Load load = null;
+    PeerQueryBenchmark.Result elasticsearch = null;
+    PeerQueryBenchmark.Result opensearch = null;
     long queried = 0;
     if (!noQuery) {
       queried = queryRecords != null ? queryRecords : quick ? 300_000 : 10_000_000;
@@ -160,6 +174,37 @@ public final class Main implements Callable<Integer> {
               out);
       figures = result.queries();
       ui = result.ui();
+      load = result.load();
+      if (peers) {
+        QueryBenchmark.Options asked =
+            new QueryBenchmark.Options(
+                queried,
+                queryIterations != null ? queryIterations : quick ? 40 : 200,
+                new int[] {1, 8},
+                home,
+                workDir,
+                corpus,
+                false);
+        out.printf("%n== peers: the same records and questions, direct ==%n");
+        try (ElasticsearchNode node = ElasticsearchNode.start(home, peerHeap, out)) {
+          elasticsearch =
+              PeerQueryBenchmark.run("elasticsearch", node.url(), node.process(), asked, out);
+        }
+        System.setProperty(
+            "opensearch.home", OpenSearchBenchmark.distribution(home, out).toString());
+        try (dev.spyglass.storage.opensearch.OpenSearchNode node =
+            dev.spyglass.storage.opensearch.OpenSearchNode.start(
+                "spyglass-bench-peers",
+                "node-0",
+                List.of(),
+                1,
+                dev.spyglass.storage.opensearch.OpenSearchNode.freePort(),
+                dev.spyglass.storage.opensearch.OpenSearchNode.freePort(),
+                peerHeap)) {
+          opensearch = PeerQueryBenchmark.run("opensearch", node.url(), node.process(), asked, out);
+        }
+        printPeers(load, figures, elasticsearch, opensearch, out);
+      }
     }
     if (!noJmh && !quick) {
       runJmh(loghubDir, out);
@@ -199,6 +244,28 @@ public final class Main implements Callable<Integer> {
               + "_p95_ms";
       json.put(key, round2(figure.millis(95)));
     }
+    if (load != null) {
+      json.put("query_load_per_cpu_s", round(load.recordsPerCpuSecond()));
+      json.put("query_load_searchable_s", round2(load.wallSeconds()));
+      json.put("query_load_bytes_per_record", round2(load.bytesPerRecord()));
+    }
+    for (PeerQueryBenchmark.Result peer : java.util.Arrays.asList(elasticsearch, opensearch)) {
+      if (peer == null) {
+        continue;
+      }
+      String prefix = peer.engine().equals("elasticsearch") ? "es_" : "os_";
+      json.put(prefix + "per_cpu_s", round(peer.recordsPerCpuSecond()));
+      json.put(prefix + "searchable_s", round2(peer.wallSeconds()));
+      json.put(prefix + "bytes_per_record", round2(peer.bytesPerRecord()));
+      json.put(
+          prefix + "cpu_ratio", round2(load.recordsPerCpuSecond() / peer.recordsPerCpuSecond()));
+      for (int i = 0; i < peer.queries().size() && i < figures.size(); i++) {
+        QueryBenchmark.Figure theirs = peer.queries().get(i);
+        String key = prefix + key(theirs);
+        json.put(key + "_p95_ms", round2(theirs.millis(95)));
+        json.put(key + "_ratio", round2(figures.get(i).millis(95) / theirs.millis(95)));
+      }
+    }
     for (UiBenchmark.Figure figure : ui) {
       String key = "ui_" + figure.page().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
       json.put(key + "_p95_ms", round(figure.p95()));
@@ -206,6 +273,58 @@ public final class Main implements Callable<Integer> {
     out.println();
     out.println(json);
     return 0;
+  }
+
+  /** A question and concurrency as a JSON key: {@code top_10_services_24_h_c8}. */
+  private static String key(QueryBenchmark.Figure figure) {
+    return figure
+            .query()
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9]+", "_")
+            .replaceAll("_+$", "")
+        + "_c"
+        + figure.clients();
+  }
+
+  /**
+   * Spyglass beside the peers: each figure and Spyglass's ratio to it (below 1: Spyglass ahead).
+   */
+  private static void printPeers(
+      QueryBenchmark.Load load,
+      List<QueryBenchmark.Figure> ours,
+      PeerQueryBenchmark.Result elasticsearch,
+      PeerQueryBenchmark.Result opensearch,
+      PrintStream out) {
+    out.printf("%n== Spyglass beside Elasticsearch and OpenSearch (same records, same run) ==%n");
+    out.printf("  %-40s %12s %14s %12s%n", "figure", "Spyglass", "Elasticsearch", "OpenSearch");
+    out.printf(
+        "  %-40s %,12.0f %,14.0f %,12.0f%n",
+        "records per CPU-second, until searchable",
+        load.recordsPerCpuSecond(),
+        elasticsearch.recordsPerCpuSecond(),
+        opensearch.recordsPerCpuSecond());
+    out.printf(
+        "  %-40s %12.1f %14.1f %12.1f%n",
+        "seconds from first request to searchable",
+        load.wallSeconds(),
+        elasticsearch.wallSeconds(),
+        opensearch.wallSeconds());
+    out.printf(
+        "  %-40s %12.1f %14.1f %12.1f%n",
+        "bytes per record on disk (unmerged)",
+        load.bytesPerRecord(),
+        elasticsearch.bytesPerRecord(),
+        opensearch.bytesPerRecord());
+    for (int i = 0; i < ours.size(); i++) {
+      QueryBenchmark.Figure figure = ours.get(i);
+      out.printf(
+          "  %-40s %9.1f ms %11.1f ms %9.1f ms   (÷ Elasticsearch %.2f)%n",
+          figure.query() + ", p95, " + figure.clients() + "c",
+          figure.millis(95),
+          elasticsearch.queries().get(i).millis(95),
+          opensearch.queries().get(i).millis(95),
+          figure.millis(95) / elasticsearch.queries().get(i).millis(95));
+    }
   }
 
   /** {@code --loghub}, or the samples beside the checkout. */

@@ -451,7 +451,7 @@ final class OpenSearchBenchmark {
     return seconds;
   }
 
-  private static double treeCpuSeconds(ProcessHandle root) throws IOException {
+  static double treeCpuSeconds(ProcessHandle root) throws IOException {
     double seconds = 0;
     for (ProcessHandle process :
         (Iterable<ProcessHandle>) Stream.concat(Stream.of(root), root.descendants())::iterator) {
@@ -760,7 +760,7 @@ final class OpenSearchBenchmark {
    * The OpenSearch distribution the storage-opensearch build unpacks; unpacked here (by the same
    * Maven execution) the first time.
    */
-  private static Path distribution(Path home, PrintStream out) throws Exception {
+  static Path distribution(Path home, PrintStream out) throws Exception {
     Path dist = home.resolve("storage-opensearch/target/opensearch-dist");
     if (!Files.isDirectory(dist)) {
       out.println("opensearch: unpacking the OpenSearch distribution (Maven Central) …");

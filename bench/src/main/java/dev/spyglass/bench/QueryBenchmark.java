@@ -61,8 +61,23 @@ final class QueryBenchmark {
       LoghubCorpus corpus,
       boolean ui) {}
 
-  /** The API's latencies, and the web UI's time to first results on the same data. */
-  record Result(List<Figure> queries, List<UiBenchmark.Figure> ui) {}
+  /** The API's latencies, the load's cost, and the web UI's time to first results on the data. */
+  record Result(List<Figure> queries, List<UiBenchmark.Figure> ui, Load load) {}
+
+  /**
+   * The load: Spyglass's CPU from the first request until every record is searchable, the wall time
+   * of it, and the bytes of its log partitions (the write-ahead log left out, as the peers'
+   * translogs are).
+   */
+  record Load(long records, double cpuSeconds, double wallSeconds, long storeBytes) {
+    double recordsPerCpuSecond() {
+      return records / cpuSeconds;
+    }
+
+    double bytesPerRecord() {
+      return (double) storeBytes / records;
+    }
+  }
 
   /** Latency percentiles of one query at one concurrency. */
   record Figure(String query, int clients, long requests, long errors, Histogram micros) {
@@ -81,10 +96,13 @@ final class QueryBenchmark {
     long startMillis = System.currentTimeMillis() - 25L * 3600 * 1000;
     List<Figure> figures = new ArrayList<>();
     List<UiBenchmark.Figure> ui = List.of();
+    Load loaded;
     try (SpyglassUnderTest spyglass =
         SpyglassUnderTest.start(
             options.home(), data, "4g", null, options.work().resolve("spyglass-query.log"))) {
       out.printf("query: loading %,d log records spread over 24 h …%n", options.records());
+      double cpuBefore = spyglass.cpuSeconds();
+      long loadStarted = System.nanoTime();
       LoadResult load;
       try (OtlpClient client = OtlpClient.http("127.0.0.1", spyglass.http)) {
         load =
@@ -102,6 +120,12 @@ final class QueryBenchmark {
       }
       double searchable =
           IngestBenchmark.awaitSearchable(spyglass, Signal.LOGS, load.accepted(), startMillis);
+      loaded =
+          new Load(
+              load.accepted(),
+              spyglass.cpuSeconds() - cpuBefore,
+              (System.nanoTime() - loadStarted) / 1e9,
+              SpyglassUnderTest.directorySize(data.resolve("logs")));
       out.printf(
           "query: %,d records loaded at %,.0f/s, searchable %.1f s later; %d trace ids sampled%n",
           load.accepted(), load.recordsPerSecond(), searchable, traceIds.size());
@@ -137,7 +161,7 @@ final class QueryBenchmark {
         }
       }
     }
-    return new Result(figures, ui);
+    return new Result(figures, ui, loaded);
   }
 
   private static Map<String, IntFunction<String>> queries(List<String> traceIds) {
