@@ -232,17 +232,7 @@ public final class Main implements Callable<Integer> {
     }
     json.put("query_records", queried);
     for (QueryBenchmark.Figure figure : figures) {
-      String key =
-          "query_"
-              + figure
-                  .query()
-                  .toLowerCase(Locale.ROOT)
-                  .replaceAll("[^a-z0-9]+", "_")
-                  .replaceAll("_+$", "")
-              + "_c"
-              + figure.clients()
-              + "_p95_ms";
-      json.put(key, round2(figure.millis(95)));
+      json.put("query_" + key(figure) + "_p95_ms", round2(figure.millis(95)));
     }
     if (load != null) {
       json.put("query_load_per_cpu_s", round(load.recordsPerCpuSecond()));

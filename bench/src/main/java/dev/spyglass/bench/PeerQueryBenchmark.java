@@ -23,10 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
-import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
 
 /**
  * The query benchmark's records and questions, asked of a peer engine directly (issue 21): the same
@@ -124,7 +121,14 @@ final class PeerQueryBenchmark {
       }
       for (int clients : options.concurrency()) {
         QueryBenchmark.Figure figure =
-            measure(rest, question.getKey(), question.getValue(), clients, options.iterations());
+            QueryBenchmark.measure(
+                question.getKey(),
+                i -> {
+                  rest.call("POST", "/" + INDEX + "/_search", question.getValue().apply(i));
+                  return true; // call() throws on any answer but 2xx
+                },
+                clients,
+                options.iterations());
         figures.add(figure);
         out.printf(
             "  %-38s %d client%s: p50 %7.1f ms  p95 %7.1f ms  (%d errors)%n",
@@ -299,36 +303,5 @@ final class PeerQueryBenchmark {
             + " \"query\": {\"bool\": {\"filter\": [%s, {\"range\": {\"@timestamp\": {\"gte\":"
             + " \"%s\", \"lte\": \"%s\"}}}]}}}")
         .formatted(match, from, to);
-  }
-
-  private static QueryBenchmark.Figure measure(
-      OpenSearchRest rest, String name, IntFunction<String> question, int clients, int iterations)
-      throws InterruptedException {
-    Histogram micros = new ConcurrentHistogram(3);
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger errors = new AtomicInteger();
-    List<Thread> threads = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      threads.add(
-          Thread.ofPlatform()
-              .start(
-                  () -> {
-                    for (int i = next.getAndIncrement();
-                        i < iterations;
-                        i = next.getAndIncrement()) {
-                      long started = System.nanoTime();
-                      try {
-                        rest.call("POST", "/" + INDEX + "/_search", question.apply(i));
-                      } catch (Exception e) {
-                        errors.incrementAndGet();
-                      }
-                      micros.recordValue(Math.max(1, (System.nanoTime() - started) / 1000));
-                    }
-                  }));
-    }
-    for (Thread thread : threads) {
-      thread.join();
-    }
-    return new QueryBenchmark.Figure(name, clients, iterations, errors.get(), micros);
   }
 }

@@ -137,7 +137,11 @@ final class QueryBenchmark {
         }
         for (int clients : options.concurrency()) {
           figures.add(
-              measure(spyglass, query.getKey(), query.getValue(), clients, options.iterations()));
+              measure(
+                  query.getKey(),
+                  i -> spyglass.get(query.getValue().apply(i)).statusCode() == 200,
+                  clients,
+                  options.iterations()));
           Figure figure = figures.getLast();
           out.printf(
               "  %-38s %d client%s: p50 %7.1f ms  p95 %7.1f ms  p99 %7.1f ms  (%d requests, %d"
@@ -199,12 +203,14 @@ final class QueryBenchmark {
     return queries;
   }
 
-  private static Figure measure(
-      SpyglassUnderTest spyglass,
-      String name,
-      IntFunction<String> query,
-      int clients,
-      int iterations)
+  /** One request: true when it was answered as asked (an exception counts as an error too). */
+  @FunctionalInterface
+  interface Request {
+    boolean send(int iteration) throws Exception;
+  }
+
+  /** {@code iterations} requests shared by {@code clients} threads, each one's latency recorded. */
+  static Figure measure(String name, Request request, int clients, int iterations)
       throws InterruptedException {
     Histogram micros = new ConcurrentHistogram(3);
     AtomicInteger next = new AtomicInteger();
@@ -220,8 +226,7 @@ final class QueryBenchmark {
                         i = next.getAndIncrement()) {
                       long started = System.nanoTime();
                       try {
-                        int status = spyglass.get(query.apply(i)).statusCode();
-                        if (status != 200) {
+                        if (!request.send(i)) {
                           errors.incrementAndGet();
                         }
                       } catch (Exception e) {
