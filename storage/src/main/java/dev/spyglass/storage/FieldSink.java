@@ -23,9 +23,6 @@ public interface FieldSink {
   /** A floating-point number: ranges, sorting, aggregations. */
   void doubleValue(String name, double value);
 
-  /** A time in Unix epoch ns, for sorting and aggregating only. */
-  void time(String name, long nanos);
-
   /** The number behind a numeric attribute already given as a keyword: for range queries on it. */
   void attributeNumber(String name, double value);
 

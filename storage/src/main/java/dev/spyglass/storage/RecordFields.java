@@ -31,10 +31,10 @@ import java.util.function.Consumer;
 
 /**
  * What every store indexes of an acknowledged OTLP request: one document per log record, span or
- * metric data point, with DESIGN §3's field names, each storing its record as a one-record request
- * ({@link StoredRecords}) so that a read returns it byte for byte. One mapping for every engine:
- * the embedded store and OpenSearch index the same fields the same way. A record without a
- * timestamp takes the time it was received.
+ * metric data point, with DESIGN §3's field names, each storing its record and origin ({@link
+ * StoredSource}) so that a read returns it byte for byte. One mapping for every engine: the
+ * embedded store and OpenSearch index the same fields the same way. A record without a timestamp
+ * takes the time it was received.
  */
 public final class RecordFields {
   private static final HexFormat HEX = HexFormat.of();
@@ -60,9 +60,9 @@ public final class RecordFields {
   public interface Documents<D> {
     /**
      * A new document for the {@code position}-th record of its request, at {@code timestampNanos},
-     * storing {@code source} (the record as a one-record request).
+     * storing {@code source} (the record and its origin).
      */
-    FieldSink open(long timestampNanos, int position, byte[] source);
+    FieldSink open(long timestampNanos, int position, StoredSource source);
 
     /** The finished document of {@code fields}. */
     D close(FieldSink fields, long timestampNanos);
@@ -97,8 +97,9 @@ public final class RecordFields {
                 resource.getSchemaUrl(),
                 scope.getScope(),
                 scope.getSchemaUrl());
+        StoredSource.Origin shared = new StoredSource.Origin(Signal.LOGS, origin);
         for (LogRecord log : scope.getLogRecordsList()) {
-          byte[] source = StoredRecords.request(origin, log).toByteArray();
+          StoredSource source = new StoredSource(shared, log);
           long timestamp = first(log.getTimeUnixNano(), log.getObservedTimeUnixNano(), received);
           FieldSink doc = out.open(timestamp, position++, source);
           common(doc, resource.getResource(), scope.getScope());
@@ -107,7 +108,6 @@ public final class RecordFields {
           if (!pattern.isEmpty()) {
             doc.pattern(pattern);
           }
-          time(doc, "observed_timestamp", log.getObservedTimeUnixNano());
           doc.intValue("severity_number", log.getSeverityNumberValue());
           groupable(doc, "severity_text", log.getSeverityText());
           if (!body.isEmpty()) {
@@ -129,14 +129,16 @@ public final class RecordFields {
     int position = 0;
     for (ResourceSpans resource : request.getResourceSpansList()) {
       for (ScopeSpans scope : resource.getScopeSpansList()) {
-        RecordOrigin origin =
-            new RecordOrigin(
-                resource.getResource(),
-                resource.getSchemaUrl(),
-                scope.getScope(),
-                scope.getSchemaUrl());
+        StoredSource.Origin shared =
+            new StoredSource.Origin(
+                Signal.TRACES,
+                new RecordOrigin(
+                    resource.getResource(),
+                    resource.getSchemaUrl(),
+                    scope.getScope(),
+                    scope.getSchemaUrl()));
         for (Span span : scope.getSpansList()) {
-          byte[] source = StoredRecords.request(origin, span).toByteArray();
+          StoredSource source = new StoredSource(shared, span);
           long timestamp = first(span.getStartTimeUnixNano(), received);
           long duration = Math.max(0, span.getEndTimeUnixNano() - span.getStartTimeUnixNano());
           FieldSink doc = out.open(timestamp, position++, source);
@@ -148,7 +150,6 @@ public final class RecordFields {
           groupable(doc, "kind", SpanKinds.name(span.getKind()));
           groupable(doc, "status.code", SpanKinds.status(span.getStatus().getCode()));
           doc.longValue("duration", duration);
-          time(doc, "end_timestamp", span.getEndTimeUnixNano());
           attributes(doc, "attributes.", span.getAttributesList());
           documents.add(out.close(doc, timestamp));
         }
@@ -159,12 +160,7 @@ public final class RecordFields {
 
   /** One metric data point, as a one-point metric plus what its type indexes. */
   private record Point(
-      Metric one,
-      String type,
-      long time,
-      long start,
-      List<KeyValue> attributes,
-      Consumer<FieldSink> fields) {}
+      Metric one, String type, long time, List<KeyValue> attributes, Consumer<FieldSink> fields) {}
 
   private <D> List<D> metrics(
       ExportMetricsServiceRequest request, long received, Documents<D> out) {
@@ -172,22 +168,23 @@ public final class RecordFields {
     int position = 0;
     for (ResourceMetrics resource : request.getResourceMetricsList()) {
       for (ScopeMetrics scope : resource.getScopeMetricsList()) {
-        RecordOrigin origin =
-            new RecordOrigin(
-                resource.getResource(),
-                resource.getSchemaUrl(),
-                scope.getScope(),
-                scope.getSchemaUrl());
+        StoredSource.Origin shared =
+            new StoredSource.Origin(
+                Signal.METRICS,
+                new RecordOrigin(
+                    resource.getResource(),
+                    resource.getSchemaUrl(),
+                    scope.getScope(),
+                    scope.getSchemaUrl()));
         for (Metric metric : scope.getMetricsList()) {
           for (Point point : points(metric)) {
             long timestamp = first(point.time(), received);
-            byte[] source = StoredRecords.request(origin, point.one()).toByteArray();
+            StoredSource source = new StoredSource(shared, point.one());
             FieldSink doc = out.open(timestamp, position++, source);
             common(doc, resource.getResource(), scope.getScope());
             groupable(doc, "metric.name", metric.getName());
             groupable(doc, "metric.type", point.type());
             keyword(doc, "metric.unit", metric.getUnit());
-            time(doc, "start_timestamp", point.start());
             attributes(doc, "attributes.", point.attributes());
             point.fields().accept(doc);
             documents.add(out.close(doc, timestamp));
@@ -219,7 +216,6 @@ public final class RecordFields {
                   one,
                   "gauge",
                   p.getTimeUnixNano(),
-                  p.getStartTimeUnixNano(),
                   p.getAttributesList(),
                   doc -> doc.doubleValue("value", number(p))));
         }
@@ -234,7 +230,6 @@ public final class RecordFields {
                   one,
                   "sum",
                   p.getTimeUnixNano(),
-                  p.getStartTimeUnixNano(),
                   p.getAttributesList(),
                   doc -> {
                     doc.doubleValue("value", number(p));
@@ -257,7 +252,6 @@ public final class RecordFields {
                   one,
                   "histogram",
                   p.getTimeUnixNano(),
-                  p.getStartTimeUnixNano(),
                   p.getAttributesList(),
                   countAndSum(p.getCount(), p.getSum())));
         }
@@ -275,7 +269,6 @@ public final class RecordFields {
                   one,
                   "exponential_histogram",
                   p.getTimeUnixNano(),
-                  p.getStartTimeUnixNano(),
                   p.getAttributesList(),
                   countAndSum(p.getCount(), p.getSum())));
         }
@@ -293,7 +286,6 @@ public final class RecordFields {
                   one,
                   "summary",
                   p.getTimeUnixNano(),
-                  p.getStartTimeUnixNano(),
                   p.getAttributesList(),
                   countAndSum(p.getCount(), p.getSum())));
         }
@@ -424,12 +416,6 @@ public final class RecordFields {
   private static void id(FieldSink doc, String name, ByteString id) {
     if (!id.isEmpty()) {
       doc.keyword(name, HEX.formatHex(id.toByteArray()));
-    }
-  }
-
-  private static void time(FieldSink doc, String name, long nanos) {
-    if (nanos != 0) {
-      doc.time(name, nanos);
     }
   }
 

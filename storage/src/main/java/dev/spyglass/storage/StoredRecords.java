@@ -18,8 +18,8 @@ import io.opentelemetry.proto.trace.v1.Span;
 
 /**
  * The stored form of one record: a one-record {@code Export*ServiceRequest} holding the record with
- * its resource and scope (docs/adr/0005). Written and read here only, so every store keeps the same
- * lossless bytes.
+ * its resource and scope (docs/adr/0005), or the record and its origin apart (docs/adr/0024).
+ * Written and read here only, so every store keeps the same lossless bytes.
  */
 public final class StoredRecords {
   private StoredRecords() {}
@@ -67,6 +67,97 @@ public final class StoredRecords {
                         .setSchemaUrl(origin.scopeSchemaUrl())
                         .addMetrics(metric)))
         .build();
+  }
+
+  /**
+   * The origin alone, as a request whose one resource and one scope hold no record: what a store
+   * keeps once for all the records under them ({@link StoredSource}).
+   */
+  public static Message shell(Signal signal, RecordOrigin origin) {
+    return switch (signal) {
+      case LOGS ->
+          ExportLogsServiceRequest.newBuilder()
+              .addResourceLogs(
+                  ResourceLogs.newBuilder()
+                      .setResource(origin.resource())
+                      .setSchemaUrl(origin.resourceSchemaUrl())
+                      .addScopeLogs(
+                          ScopeLogs.newBuilder()
+                              .setScope(origin.scope())
+                              .setSchemaUrl(origin.scopeSchemaUrl())))
+              .build();
+      case TRACES ->
+          ExportTraceServiceRequest.newBuilder()
+              .addResourceSpans(
+                  ResourceSpans.newBuilder()
+                      .setResource(origin.resource())
+                      .setSchemaUrl(origin.resourceSchemaUrl())
+                      .addScopeSpans(
+                          ScopeSpans.newBuilder()
+                              .setScope(origin.scope())
+                              .setSchemaUrl(origin.scopeSchemaUrl())))
+              .build();
+      case METRICS ->
+          ExportMetricsServiceRequest.newBuilder()
+              .addResourceMetrics(
+                  ResourceMetrics.newBuilder()
+                      .setResource(origin.resource())
+                      .setSchemaUrl(origin.resourceSchemaUrl())
+                      .addScopeMetrics(
+                          ScopeMetrics.newBuilder()
+                              .setScope(origin.scope())
+                              .setSchemaUrl(origin.scopeSchemaUrl())))
+              .build();
+    };
+  }
+
+  /**
+   * Decodes an origin kept apart from its records ({@link #shell}).
+   *
+   * @throws IllegalStateException if the bytes are not such a request: the store is damaged
+   */
+  public static RecordOrigin decodeOrigin(Signal signal, byte[] shell) {
+    try {
+      return switch (signal) {
+        case LOGS -> {
+          ResourceLogs r = ExportLogsServiceRequest.parseFrom(shell).getResourceLogs(0);
+          yield origin(r.getResource(), r.getSchemaUrl(), r.getScopeLogs(0));
+        }
+        case TRACES -> {
+          ResourceSpans r = ExportTraceServiceRequest.parseFrom(shell).getResourceSpans(0);
+          ScopeSpans s = r.getScopeSpans(0);
+          yield new RecordOrigin(r.getResource(), r.getSchemaUrl(), s.getScope(), s.getSchemaUrl());
+        }
+        case METRICS -> {
+          ResourceMetrics r = ExportMetricsServiceRequest.parseFrom(shell).getResourceMetrics(0);
+          ScopeMetrics s = r.getScopeMetrics(0);
+          yield new RecordOrigin(r.getResource(), r.getSchemaUrl(), s.getScope(), s.getSchemaUrl());
+        }
+      };
+    } catch (InvalidProtocolBufferException | IndexOutOfBoundsException e) {
+      throw new IllegalStateException(
+          "a stored " + signal.configName() + " origin does not decode", e);
+    }
+  }
+
+  /**
+   * Decodes a record kept apart from its origin: a {@link LogRecord}, {@link Span} or one-point
+   * {@link Metric}.
+   *
+   * @throws IllegalStateException if the bytes do not decode: the store is damaged
+   */
+  public static StoredRecord decode(
+      Signal signal, RecordOrigin origin, byte[] record, Cursor cursor) {
+    try {
+      return switch (signal) {
+        case LOGS -> new StoredLog(origin, LogRecord.parseFrom(record), cursor);
+        case TRACES -> new StoredSpan(origin, Span.parseFrom(record), cursor);
+        case METRICS -> new StoredPoint(origin, Metric.parseFrom(record), cursor);
+      };
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(
+          "a stored " + signal.configName() + " record does not decode", e);
+    }
   }
 
   static Message request(StoredRecord record) {

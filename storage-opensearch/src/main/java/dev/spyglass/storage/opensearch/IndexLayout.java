@@ -121,7 +121,6 @@ final class IndexLayout {
     properties.set("pattern.id", keyword());
     switch (signal) {
       case LOGS -> {
-        properties.set("observed_timestamp", type("long"));
         properties.set("severity_number", type("integer"));
         properties.set("severity_text", keyword());
         ObjectNode text = type("text");
@@ -137,7 +136,6 @@ final class IndexLayout {
           properties.set(name, keyword());
         }
         properties.set("duration", type("long"));
-        properties.set("end_timestamp", type("long"));
       }
       case METRICS -> {
         for (String name :
@@ -149,7 +147,6 @@ final class IndexLayout {
                 "metric.temporality")) {
           properties.set(name, keyword());
         }
-        properties.set("start_timestamp", type("long"));
         properties.set("value", type("double"));
         properties.set("count", type("long"));
         properties.set("sum", type("double"));

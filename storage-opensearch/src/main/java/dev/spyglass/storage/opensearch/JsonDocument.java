@@ -81,11 +81,6 @@ final class JsonDocument implements FieldSink {
   }
 
   @Override
-  public void time(String name, long nanos) {
-    add(name, JsonNodeFactory.instance.numberNode(nanos));
-  }
-
-  @Override
   public void attributeNumber(String name, double value) {
     add(name + QuerySyntax.NUMERIC_SUFFIX, JsonNodeFactory.instance.numberNode(value));
   }

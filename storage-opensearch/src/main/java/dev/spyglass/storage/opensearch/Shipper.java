@@ -339,9 +339,10 @@ final class Shipper implements AutoCloseable {
               private int position;
 
               @Override
-              public FieldSink open(long timestampNanos, int position, byte[] source) {
+              public FieldSink open(
+                  long timestampNanos, int position, dev.spyglass.storage.StoredSource source) {
                 this.position = position;
-                return new JsonDocument(timestampNanos, source);
+                return new JsonDocument(timestampNanos, source.request());
               }
 
               @Override

@@ -7,10 +7,12 @@ import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -24,6 +26,16 @@ final class DocumentBuilder implements dev.spyglass.storage.FieldSink {
   static final String LSN = "_lsn";
   static final String POSITION = "_pos";
   static final String SOURCE = "_source";
+
+  /**
+   * The record's resource and scope ({@link dev.spyglass.storage.StoredSource.Origin}) as a sorted
+   * doc value: each distinct origin is kept once per segment, each record holds its ordinal, and
+   * {@value #SOURCE} then holds the record alone (docs/adr/0024). A document without it stores the
+   * whole one-record request in {@value #SOURCE}: written before, or an origin too large for a doc
+   * value.
+   */
+  static final String ORIGIN = "_origin";
+
   static final String PATTERN_ID = "pattern.id";
   static final String NUMERIC_SUFFIX = dev.spyglass.storage.query.QuerySyntax.NUMERIC_SUFFIX;
 
@@ -40,11 +52,18 @@ final class DocumentBuilder implements dev.spyglass.storage.FieldSink {
 
   private final Document document = new Document();
 
-  DocumentBuilder(long timestampNanos, long lsn, int position, byte[] source) {
+  DocumentBuilder(
+      long timestampNanos, long lsn, int position, dev.spyglass.storage.StoredSource source) {
     document.add(NumericDocValuesField.indexedField(TIMESTAMP, timestampNanos));
     document.add(new NumericDocValuesField(LSN, lsn));
     document.add(new NumericDocValuesField(POSITION, position));
-    document.add(new StoredField(SOURCE, source));
+    byte[] origin = source.origin().bytes();
+    if (origin.length <= IndexWriter.MAX_TERM_LENGTH) {
+      document.add(new SortedDocValuesField(ORIGIN, new BytesRef(origin)));
+      document.add(new StoredField(SOURCE, source.recordBytes()));
+    } else {
+      document.add(new StoredField(SOURCE, source.request()));
+    }
   }
 
   /**
@@ -92,11 +111,6 @@ final class DocumentBuilder implements dev.spyglass.storage.FieldSink {
     document.add(
         new NumericDocValuesField(
             name, org.apache.lucene.util.NumericUtils.doubleToSortableLong(value)));
-  }
-
-  @Override
-  public void time(String name, long nanos) {
-    document.add(new NumericDocValuesField(name, nanos));
   }
 
   /** As {@code <name>#num} points beside the keyword. */

@@ -17,6 +17,7 @@ import dev.spyglass.storage.MetricQuery;
 import dev.spyglass.storage.MetricSeries;
 import dev.spyglass.storage.MetricSeriesBuilder;
 import dev.spyglass.storage.Operation;
+import dev.spyglass.storage.RecordOrigin;
 import dev.spyglass.storage.SearchHit;
 import dev.spyglass.storage.SearchRequest;
 import dev.spyglass.storage.SearchResult;
@@ -380,7 +381,7 @@ final class LuceneReader implements TelemetryReader {
     if (name.startsWith("_")) {
       return Optional.empty();
     }
-    if (name.equals(DocumentBuilder.TIMESTAMP) || name.endsWith("_timestamp")) {
+    if (name.equals(DocumentBuilder.TIMESTAMP)) {
       return Optional.of(FieldKind.TIME);
     }
     if (field.getPointDimensionCount() > 0) {
@@ -403,7 +404,9 @@ final class LuceneReader implements TelemetryReader {
     Set<String> fields = signal == Signal.LOGS ? SOURCE_AND_PATTERN : SOURCE_ONLY;
     // A page's hits share few patterns: each is resolved once.
     Map<String, LogPattern> resolved = new HashMap<>();
-    for (ScoreDoc doc : docs) {
+    RecordOrigin[] origins = HitOrigins.of(searcher.getIndexReader(), docs, signal);
+    for (int hit = 0; hit < docs.length; hit++) {
+      ScoreDoc doc = docs[hit];
       FieldDoc fieldDoc = (FieldDoc) doc;
       Cursor cursor =
           new Cursor(
@@ -412,13 +415,14 @@ final class LuceneReader implements TelemetryReader {
               ((Long) fieldDoc.fields[2]).intValue());
       Document document = stored.document(doc.doc, fields);
       BytesRef source = document.getBinaryValue(DocumentBuilder.SOURCE);
+      byte[] bytes =
+          source.offset == 0 && source.length == source.bytes.length
+              ? source.bytes
+              : BytesRef.deepCopyOf(source).bytes;
       StoredRecord record =
-          StoredRecords.decode(
-              signal,
-              source.offset == 0 && source.length == source.bytes.length
-                  ? source.bytes
-                  : BytesRef.deepCopyOf(source).bytes,
-              cursor);
+          origins[hit] != null
+              ? StoredRecords.decode(signal, origins[hit], bytes, cursor)
+              : StoredRecords.decode(signal, bytes, cursor);
       String patternId = document.get(DocumentBuilder.PATTERN_ID);
       if (patternId != null && record instanceof StoredLog log) {
         record =

@@ -31,7 +31,8 @@ final class RecordMapper {
         record.receivedAtNanos(),
         new RecordFields.Documents<>() {
           @Override
-          public FieldSink open(long timestampNanos, int position, byte[] source) {
+          public FieldSink open(
+              long timestampNanos, int position, dev.spyglass.storage.StoredSource source) {
             return new DocumentBuilder(timestampNanos, record.lsn(), position, source);
           }
 

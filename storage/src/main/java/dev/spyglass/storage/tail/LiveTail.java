@@ -10,7 +10,6 @@ import dev.spyglass.pipeline.Traces;
 import dev.spyglass.storage.Cursor;
 import dev.spyglass.storage.RecordFields;
 import dev.spyglass.storage.StoredRecord;
-import dev.spyglass.storage.StoredRecords;
 import dev.spyglass.storage.TailListener;
 import dev.spyglass.storage.TailRequest;
 import dev.spyglass.storage.TailSubscription;
@@ -167,10 +166,7 @@ public final class LiveTail implements Closeable {
           }
           if (stored == null) {
             stored =
-                StoredRecords.decode(
-                    record.signal(),
-                    document.source,
-                    new Cursor(document.timestampNanos, record.lsn(), position));
+                document.source.stored(new Cursor(document.timestampNanos, record.lsn(), position));
             if (document.patternId != null
                 && stored instanceof dev.spyglass.storage.StoredLog storedLog) {
               stored = storedLog.withPattern(patterns.apply(document.patternId));

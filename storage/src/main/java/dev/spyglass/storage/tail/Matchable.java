@@ -2,6 +2,7 @@ package dev.spyglass.storage.tail;
 
 import dev.spyglass.storage.FieldSink;
 import dev.spyglass.storage.RecordFields;
+import dev.spyglass.storage.StoredSource;
 import dev.spyglass.storage.query.QuerySyntax;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.DoublePoint;
@@ -16,7 +17,7 @@ import org.apache.lucene.index.memory.MemoryIndex;
 /**
  * One acknowledged record as a tail matches it: its searchable fields in a one-document memory
  * index — keywords whole, {@code body} analysed, numbers as points, numeric attributes also as
- * {@code <name>#num} — the way the embedded store indexes them, and its stored bytes.
+ * {@code <name>#num} — the way the embedded store indexes them, and its stored record.
  */
 final class Matchable implements FieldSink {
   private static final Analyzer ANALYZER = QuerySyntax.analyzer();
@@ -34,7 +35,7 @@ final class Matchable implements FieldSink {
   static final RecordFields.Documents<Matchable> DOCUMENTS =
       new RecordFields.Documents<>() {
         @Override
-        public FieldSink open(long timestampNanos, int position, byte[] source) {
+        public FieldSink open(long timestampNanos, int position, StoredSource source) {
           return new Matchable(timestampNanos, source);
         }
 
@@ -46,10 +47,10 @@ final class Matchable implements FieldSink {
 
   final MemoryIndex index = new MemoryIndex();
   final long timestampNanos;
-  final byte[] source;
+  final StoredSource source;
   String patternId;
 
-  private Matchable(long timestampNanos, byte[] source) {
+  private Matchable(long timestampNanos, StoredSource source) {
     this.timestampNanos = timestampNanos;
     this.source = source;
     index.addField(new LongPoint("timestamp", timestampNanos), ANALYZER);
@@ -83,11 +84,6 @@ final class Matchable implements FieldSink {
   @Override
   public void doubleValue(String name, double value) {
     index.addField(new DoublePoint(name, value), ANALYZER);
-  }
-
-  @Override
-  public void time(String name, long nanos) {
-    // Times are sorted and aggregated by, never queried: nothing to match.
   }
 
   @Override

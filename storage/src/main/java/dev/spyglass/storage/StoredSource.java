@@ -1,0 +1,84 @@
+package dev.spyglass.storage;
+
+import com.google.protobuf.Message;
+import dev.spyglass.pipeline.Signal;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.trace.v1.Span;
+
+/**
+ * What a store keeps of one record, in two parts (docs/adr/0024): its {@link Origin} — resource and
+ * scope, shared by every record under them in a request and encoded once for all of them — and the
+ * record itself. A store may keep the two apart (the embedded store keeps each distinct origin once
+ * per segment) or whole, as the one-record request {@link #request()}.
+ */
+public final class StoredSource {
+
+  /** A resource and scope as stored: encoded when first asked for, then shared. */
+  public static final class Origin {
+    private final Signal signal;
+    private final RecordOrigin origin;
+    private byte[] bytes;
+
+    public Origin(Signal signal, RecordOrigin origin) {
+      this.signal = signal;
+      this.origin = origin;
+    }
+
+    public RecordOrigin origin() {
+      return origin;
+    }
+
+    /** The origin as a request without records ({@link StoredRecords#shell}). */
+    public byte[] bytes() {
+      if (bytes == null) {
+        bytes = StoredRecords.shell(signal, origin).toByteArray();
+      }
+      return bytes;
+    }
+  }
+
+  private final Origin origin;
+  private final Message record;
+
+  /**
+   * @param record a {@link LogRecord}, a {@link Span} or a {@link Metric} holding one data point
+   */
+  public StoredSource(Origin origin, Message record) {
+    this.origin = origin;
+    this.record = record;
+  }
+
+  public Origin origin() {
+    return origin;
+  }
+
+  /** The record alone, without its resource and scope. */
+  public byte[] recordBytes() {
+    return record.toByteArray();
+  }
+
+  /** The record with its resource and scope, as a one-record request. */
+  public byte[] request() {
+    RecordOrigin from = origin.origin();
+    Message request =
+        switch (record) {
+          case LogRecord log -> StoredRecords.request(from, log);
+          case Span span -> StoredRecords.request(from, span);
+          case Metric metric -> StoredRecords.request(from, metric);
+          default -> throw new IllegalStateException("not a record: " + record.getClass());
+        };
+    return request.toByteArray();
+  }
+
+  /** The record as a read returns it. */
+  public StoredRecord stored(Cursor cursor) {
+    RecordOrigin from = origin.origin();
+    return switch (record) {
+      case LogRecord log -> new StoredLog(from, log, cursor);
+      case Span span -> new StoredSpan(from, span, cursor);
+      case Metric metric -> new StoredPoint(from, metric, cursor);
+      default -> throw new IllegalStateException("not a record: " + record.getClass());
+    };
+  }
+}
