@@ -8,6 +8,12 @@ public interface FieldSink {
   /** An exact, case-sensitive keyword, searched as a whole. */
   void keyword(String name, String value);
 
+  /**
+   * A trace or span id ({@link dev.spyglass.storage.query.IdTerms#FIELDS}), searched by its hex as
+   * a whole or by prefix; a store may index its bytes or its lower-case hex.
+   */
+  void id(String name, byte[] id);
+
   /** A keyword that aggregations also group by. */
   void groupableKeyword(String name, String value);
 

@@ -25,7 +25,6 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -37,7 +36,6 @@ import java.util.function.Consumer;
  * takes the time it was received.
  */
 public final class RecordFields {
-  private static final HexFormat HEX = HexFormat.of();
 
   /**
    * Caps on what one record indexes, so that one noisy client cannot blow up the index.
@@ -412,10 +410,10 @@ public final class RecordFields {
     }
   }
 
-  /** An id as lower-case hex; nothing when empty. */
+  /** An id; nothing when empty. */
   private static void id(FieldSink doc, String name, ByteString id) {
     if (!id.isEmpty()) {
-      doc.keyword(name, HEX.formatHex(id.toByteArray()));
+      doc.id(name, id.toByteArray());
     }
   }
 

@@ -1035,6 +1035,80 @@ public abstract class TelemetryStoreContract {
     assertThat(errors.records).hasSize(1);
   }
 
+  /** Trace and span ids are found by whole id and by hex prefix, odd lengths too, in any store. */
+  @Test
+  void search_findsIdsWhole_andByHexPrefix_inSearchesAndTails() throws Exception {
+    Collected tailed = new Collected();
+    try (TailSubscription tail =
+        reader()
+            .tail(new TailRequest(Signal.TRACES, "trace_id:4bf9f* OR span_id:00f067aa*"), tailed)) {
+      Span withParent =
+          Otlp.span(
+                  "4bf92f3577b34da6a3ce929d0e0e4736",
+                  "00f067aa0ba902b7",
+                  "child",
+                  T0 + 1,
+                  10,
+                  Span.SpanKind.SPAN_KIND_SERVER,
+                  false)
+              .toBuilder()
+              .setParentSpanId(Otlp.id("53995c3f42cd8ad8"))
+              .build();
+      write(
+          Otlp.traces(
+              "checkout",
+              withParent,
+              Otlp.span(
+                  "4bf9ff00000000000000000000000001",
+                  "0000000000000002",
+                  "b",
+                  T0 + 2,
+                  10,
+                  Span.SpanKind.SPAN_KIND_SERVER,
+                  false),
+              Otlp.span(
+                  "4bfa0000000000000000000000000002",
+                  "0000000000000003",
+                  "c",
+                  T0 + 3,
+                  10,
+                  Span.SpanKind.SPAN_KIND_SERVER,
+                  false),
+              Otlp.span(
+                  "ffffffffffffffffffffffffffffffff",
+                  "ffffffffffffffff",
+                  "d",
+                  T0 + 4,
+                  10,
+                  Span.SpanKind.SPAN_KIND_SERVER,
+                  false)));
+      awaitHits(Signal.TRACES, "*", 4);
+      Map<String, Long> expected = new java.util.LinkedHashMap<>();
+      expected.put("trace_id:4bf92f3577b34da6a3ce929d0e0e4736", 1L);
+      expected.put("trace_id:\"4bf92f3577b34da6a3ce929d0e0e4736\"", 1L);
+      expected.put("trace_id:4bf9*", 2L);
+      expected.put("trace_id:4bf*", 3L);
+      expected.put("trace_id:4bf9f*", 1L);
+      expected.put("trace_id:f*", 1L);
+      expected.put("trace_id:fffffffffffffffffffffffffffffff*", 1L);
+      expected.put("span_id:00f067aa0ba902b7", 1L);
+      expected.put("span_id:ffffffffffffffff OR span_id:0000000000000002", 2L);
+      expected.put("parent_span_id:53995c3f42cd8ad8", 1L);
+      expected.put("trace_id:4bf9* AND NOT span_id:00f067aa0ba902b7", 1L);
+      expected.put("trace_id:nothex", 0L);
+      expected.put("trace_id:4bf92f3577b34da6a3ce929d0e0e473", 0L);
+      for (Map.Entry<String, Long> query : expected.entrySet()) {
+        assertThat(search(Signal.TRACES, query.getKey(), T0, T0 + DAY, 10).total())
+            .as(query.getKey())
+            .isEqualTo(query.getValue());
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> tailed.records.size() >= 2);
+      assertThat(tailed.records)
+          .extracting(record -> ((StoredSpan) record).span().getName())
+          .containsExactlyInAnyOrder("child", "b");
+    }
+  }
+
   @Test
   void liveTail_refusesAQueryThatDoesNotParse() {
     assertThatThrownBy(

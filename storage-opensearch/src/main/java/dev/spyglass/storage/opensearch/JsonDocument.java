@@ -21,6 +21,8 @@ final class JsonDocument implements FieldSink {
 
   static final String POSITION = "wal.position";
 
+  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
   private final ObjectNode json = JsonNodeFactory.instance.objectNode();
 
   JsonDocument(long timestampNanos, byte[] source) {
@@ -53,6 +55,12 @@ final class JsonDocument implements FieldSink {
   @Override
   public void keyword(String name, String value) {
     add(name, JsonNodeFactory.instance.textNode(value));
+  }
+
+  /** As lower-case hex, a keyword (the translated queries ask for it so). */
+  @Override
+  public void id(String name, byte[] id) {
+    keyword(name, HEX.formatHex(id));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.spyglass.storage.embedded;
 
+import dev.spyglass.storage.query.IdTerms;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
@@ -79,6 +80,12 @@ final class DocumentBuilder implements dev.spyglass.storage.FieldSink {
   @Override
   public void keyword(String name, String value) {
     document.add(new StringField(name, value, Field.Store.NO));
+  }
+
+  /** As its bytes, half the size of its hex in the terms dictionary (docs/adr/0025). */
+  @Override
+  public void id(String name, byte[] id) {
+    document.add(new StringField(name, IdTerms.term(id), Field.Store.NO));
   }
 
   /** Also a sorted-set doc value, which aggregations group by. */

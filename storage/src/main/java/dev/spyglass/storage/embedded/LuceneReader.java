@@ -34,6 +34,7 @@ import dev.spyglass.storage.TraceRecords;
 import dev.spyglass.storage.TraceRequest;
 import dev.spyglass.storage.patterns.PatternQueries;
 import dev.spyglass.storage.patterns.PatternState;
+import dev.spyglass.storage.query.IdTerms;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -158,7 +159,10 @@ final class LuceneReader implements TelemetryReader {
 
   @Override
   public TraceRecords trace(TraceRequest request) throws IOException {
-    Query byId = new TermQuery(new Term("trace_id", request.traceIdHex()));
+    Query byId =
+        new TermQuery(
+            new Term(
+                "trace_id", IdTerms.term(java.util.HexFormat.of().parseHex(request.traceIdHex()))));
     Query query =
         request.startNanos() == Long.MIN_VALUE && request.endNanos() == Long.MAX_VALUE
             ? byId
@@ -291,7 +295,7 @@ final class LuceneReader implements TelemetryReader {
    * resolves to X's pattern now (so a merged pattern finds the records of all its parts).
    */
   private Query parse(String query) {
-    return PatternQueries.parse(query, leadingWildcard, patterns);
+    return IdTerms.asBytes(PatternQueries.parse(query, leadingWildcard, patterns));
   }
 
   /** The documents matching {@code query} (Lucene syntax) in [start, end]. */

@@ -74,7 +74,8 @@ public final class LiveTail implements Closeable {
       Logger log,
       Meter meter) {
     this.fields = fields;
-    this.parse = parse;
+    // The tail's documents hold ids as bytes (Matchable), whatever the store indexes.
+    this.parse = parse.andThen(dev.spyglass.storage.query.IdTerms::asBytes);
     this.patterns = patterns;
     this.log = log;
     this.records =

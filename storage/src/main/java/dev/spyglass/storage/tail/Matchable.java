@@ -3,6 +3,7 @@ package dev.spyglass.storage.tail;
 import dev.spyglass.storage.FieldSink;
 import dev.spyglass.storage.RecordFields;
 import dev.spyglass.storage.StoredSource;
+import dev.spyglass.storage.query.IdTerms;
 import dev.spyglass.storage.query.QuerySyntax;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.DoublePoint;
@@ -59,6 +60,12 @@ final class Matchable implements FieldSink {
   @Override
   public void keyword(String name, String value) {
     index.addField(new StringField(name, value, Field.Store.NO), ANALYZER);
+  }
+
+  /** As the embedded store indexes it: its bytes (the tail's queries ask for them). */
+  @Override
+  public void id(String name, byte[] id) {
+    index.addField(new StringField(name, IdTerms.term(id), Field.Store.NO), ANALYZER);
   }
 
   @Override
