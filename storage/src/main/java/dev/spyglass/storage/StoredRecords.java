@@ -22,6 +22,15 @@ import io.opentelemetry.proto.trace.v1.Span;
  * Written and read here only, so every store keeps the same lossless bytes.
  */
 public final class StoredRecords {
+  /**
+   * Left out of a stored record: its time (a log's {@code time_unix_nano}, a span's {@code
+   * start_time_unix_nano}) equals its document's timestamp.
+   */
+  public static final int TIME_IS_TIMESTAMP = 1;
+
+  /** Left out of a stored log record: its {@code observed_time_unix_nano} equals the timestamp. */
+  public static final int OBSERVED_IS_TIMESTAMP = 2;
+
   private StoredRecords() {}
 
   /** The one-record request of a log record. */
@@ -148,16 +157,47 @@ public final class StoredRecords {
    */
   public static StoredRecord decode(
       Signal signal, RecordOrigin origin, byte[] record, Cursor cursor) {
+    return decode(signal, origin, record, 0, cursor);
+  }
+
+  /**
+   * As {@link #decode(Signal, RecordOrigin, byte[], Cursor)}, for a record stored without the times
+   * {@code elided} says ({@link StoredSource#stripped}): they are the cursor's timestamp.
+   */
+  public static StoredRecord decode(
+      Signal signal, RecordOrigin origin, byte[] record, int elided, Cursor cursor) {
     try {
       return switch (signal) {
-        case LOGS -> new StoredLog(origin, LogRecord.parseFrom(record), cursor);
-        case TRACES -> new StoredSpan(origin, Span.parseFrom(record), cursor);
+        case LOGS ->
+            new StoredLog(origin, restore(LogRecord.parseFrom(record), elided, cursor), cursor);
+        case TRACES ->
+            new StoredSpan(origin, restore(Span.parseFrom(record), elided, cursor), cursor);
         case METRICS -> new StoredPoint(origin, Metric.parseFrom(record), cursor);
       };
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException(
           "a stored " + signal.configName() + " record does not decode", e);
     }
+  }
+
+  private static LogRecord restore(LogRecord log, int elided, Cursor cursor) {
+    if (elided == 0) {
+      return log;
+    }
+    LogRecord.Builder whole = log.toBuilder();
+    if ((elided & TIME_IS_TIMESTAMP) != 0) {
+      whole.setTimeUnixNano(cursor.timestampNanos());
+    }
+    if ((elided & OBSERVED_IS_TIMESTAMP) != 0) {
+      whole.setObservedTimeUnixNano(cursor.timestampNanos());
+    }
+    return whole.build();
+  }
+
+  private static Span restore(Span span, int elided, Cursor cursor) {
+    return (elided & TIME_IS_TIMESTAMP) == 0
+        ? span
+        : span.toBuilder().setStartTimeUnixNano(cursor.timestampNanos()).build();
   }
 
   static Message request(StoredRecord record) {

@@ -58,6 +58,52 @@ public final class StoredSource {
     return record.toByteArray();
   }
 
+  /**
+   * The record alone, less the times its document's {@code timestampNanos} already holds, and which
+   * ones were left out ({@link StoredRecords#restore}, docs/adr/0026).
+   */
+  public Stripped stripped(long timestampNanos) {
+    switch (record) {
+      case LogRecord log -> {
+        int elided = 0;
+        LogRecord.Builder without = null;
+        if (log.getTimeUnixNano() != 0 && log.getTimeUnixNano() == timestampNanos) {
+          without = log.toBuilder().clearTimeUnixNano();
+          elided |= StoredRecords.TIME_IS_TIMESTAMP;
+          if (log.getObservedTimeUnixNano() == timestampNanos) {
+            without.clearObservedTimeUnixNano();
+            elided |= StoredRecords.OBSERVED_IS_TIMESTAMP;
+          }
+        } else if (log.getTimeUnixNano() == 0
+            && log.getObservedTimeUnixNano() != 0
+            && log.getObservedTimeUnixNano() == timestampNanos) {
+          without = log.toBuilder().clearObservedTimeUnixNano();
+          elided |= StoredRecords.OBSERVED_IS_TIMESTAMP;
+        }
+        return new Stripped(
+            without == null ? log.toByteArray() : without.build().toByteArray(), elided);
+      }
+      case Span span
+          when span.getStartTimeUnixNano() != 0
+              && span.getStartTimeUnixNano() == timestampNanos -> {
+        return new Stripped(
+            span.toBuilder().clearStartTimeUnixNano().build().toByteArray(),
+            StoredRecords.TIME_IS_TIMESTAMP);
+      }
+      default -> {
+        return new Stripped(record.toByteArray(), 0);
+      }
+    }
+  }
+
+  /**
+   * A record's bytes without some of its times.
+   *
+   * @param elided which times the bytes leave out: {@link StoredRecords#TIME_IS_TIMESTAMP}, {@link
+   *     StoredRecords#OBSERVED_IS_TIMESTAMP}
+   */
+  public record Stripped(byte[] bytes, int elided) {}
+
   /** The record with its resource and scope, as a one-record request. */
   public byte[] request() {
     RecordOrigin from = origin.origin();

@@ -37,6 +37,12 @@ final class DocumentBuilder implements dev.spyglass.storage.FieldSink {
    */
   static final String ORIGIN = "_origin";
 
+  /**
+   * Which of the record's times {@value #SOURCE} leaves out because they equal {@value #TIMESTAMP}
+   * (docs/adr/0026); absent when none.
+   */
+  static final String ELIDED = "_elided";
+
   static final String PATTERN_ID = "pattern.id";
   static final String NUMERIC_SUFFIX = dev.spyglass.storage.query.QuerySyntax.NUMERIC_SUFFIX;
 
@@ -61,7 +67,11 @@ final class DocumentBuilder implements dev.spyglass.storage.FieldSink {
     byte[] origin = source.origin().bytes();
     if (origin.length <= IndexWriter.MAX_TERM_LENGTH) {
       document.add(new SortedDocValuesField(ORIGIN, new BytesRef(origin)));
-      document.add(new StoredField(SOURCE, source.recordBytes()));
+      dev.spyglass.storage.StoredSource.Stripped record = source.stripped(timestampNanos);
+      document.add(new StoredField(SOURCE, record.bytes()));
+      if (record.elided() != 0) {
+        document.add(new StoredField(ELIDED, record.elided()));
+      }
     } else {
       document.add(new StoredField(SOURCE, source.request()));
     }

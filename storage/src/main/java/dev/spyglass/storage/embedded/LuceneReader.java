@@ -71,9 +71,10 @@ import org.apache.lucene.util.BytesRef;
 final class LuceneReader implements TelemetryReader {
   static final int MAX_DEPENDENCY_SPANS = 100_000;
   private static final int PAGE = 1000;
-  private static final Set<String> SOURCE_ONLY = Set.of(DocumentBuilder.SOURCE);
+  private static final Set<String> SOURCE_ONLY =
+      Set.of(DocumentBuilder.SOURCE, DocumentBuilder.ELIDED);
   private static final Set<String> SOURCE_AND_PATTERN =
-      Set.of(DocumentBuilder.SOURCE, DocumentBuilder.PATTERN_ID);
+      Set.of(DocumentBuilder.SOURCE, DocumentBuilder.ELIDED, DocumentBuilder.PATTERN_ID);
   private static final Sort OLDEST_FIRST =
       new Sort(
           new SortField(DocumentBuilder.TIMESTAMP, SortField.Type.LONG),
@@ -425,7 +426,7 @@ final class LuceneReader implements TelemetryReader {
               : BytesRef.deepCopyOf(source).bytes;
       StoredRecord record =
           origins[hit] != null
-              ? StoredRecords.decode(signal, origins[hit], bytes, cursor)
+              ? StoredRecords.decode(signal, origins[hit], bytes, elided(document), cursor)
               : StoredRecords.decode(signal, bytes, cursor);
       String patternId = document.get(DocumentBuilder.PATTERN_ID);
       if (patternId != null && record instanceof StoredLog log) {
@@ -435,6 +436,11 @@ final class LuceneReader implements TelemetryReader {
       }
       into.add(record);
     }
+  }
+
+  private static int elided(Document document) {
+    var field = document.getField(DocumentBuilder.ELIDED);
+    return field == null ? 0 : field.numericValue().intValue();
   }
 
   /**

@@ -125,6 +125,70 @@ class StoredOriginTest {
     assertThat(segments).isGreaterThan(1);
   }
 
+  /**
+   * Times equal to the document's timestamp are left out of the stored record (docs/adr/0026) and
+   * come back from it: every combination of a log's two times, and spans, read back exactly.
+   */
+  @Test
+  void timesLeftOutOfTheStoredRecord_readBackExactly() throws Exception {
+    long t = T0 + 5_000;
+    LogRecord base = Otlp.log(0, SeverityNumber.SEVERITY_NUMBER_INFO, "x");
+    List<LogRecord> logs =
+        List.of(
+            with(base, "both equal", t, t),
+            with(base, "observed later", t + 1, t + 7),
+            with(base, "observed earlier", t + 2, t - 9),
+            with(base, "no observed", t + 3, 0),
+            with(base, "observed only", 0, t + 4),
+            with(base, "neither", 0, 0));
+    io.opentelemetry.proto.trace.v1.Span span =
+        Otlp.span(
+            "4bf92f3577b34da6a3ce929d0e0e4736",
+            "00f067aa0ba902b7",
+            "GET /cart",
+            t,
+            2_000,
+            io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER,
+            false);
+    io.opentelemetry.proto.trace.v1.Span unstarted =
+        span.toBuilder().setStartTimeUnixNano(0).setName("no start").build();
+    try (TelemetryStore store = open()) {
+      store.write(Otlp.logs("checkout", logs.toArray(LogRecord[]::new))).get();
+      store.write(Otlp.traces("checkout", span, unstarted)).get();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> all(store, false, 100).size() == logs.size());
+      Map<String, LogRecord> read = new HashMap<>();
+      for (StoredRecord record : all(store, false, 100)) {
+        LogRecord log = ((StoredLog) record).log();
+        read.put(log.getBody().getStringValue(), log);
+      }
+      for (LogRecord log : logs) {
+        assertThat(read.get(log.getBody().getStringValue()))
+            .as(log.getBody().getStringValue())
+            .isEqualTo(log);
+      }
+      List<io.opentelemetry.proto.trace.v1.Span> spans = new ArrayList<>();
+      SearchRequest traces =
+          SearchRequest.of(Signal.TRACES, "*", Long.MIN_VALUE, Long.MAX_VALUE, 10);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> store.reader().search(traces).records().size() == 2);
+      for (StoredRecord record : store.reader().search(traces).records()) {
+        spans.add(((dev.spyglass.storage.StoredSpan) record).span());
+      }
+      assertThat(spans).containsExactlyInAnyOrder(span, unstarted);
+    }
+  }
+
+  private static LogRecord with(LogRecord log, String body, long time, long observed) {
+    return log.toBuilder()
+        .setBody(AnyValue.newBuilder().setStringValue(body))
+        .setTimeUnixNano(time)
+        .setObservedTimeUnixNano(observed)
+        .build();
+  }
+
   @Test
   void anOriginTooLargeToShare_isStoredWithItsRecord_andReadsBack() throws Exception {
     String huge = "x".repeat(40_000);
