@@ -53,14 +53,10 @@ public final class StoredSource {
     return origin;
   }
 
-  /** The record alone, without its resource and scope. */
-  public byte[] recordBytes() {
-    return record.toByteArray();
-  }
-
   /**
    * The record alone, less the times its document's {@code timestampNanos} already holds, and which
-   * ones were left out ({@link StoredRecords#restore}, docs/adr/0026).
+   * ones were left out (put back by {@link StoredRecords#decode(Signal, RecordOrigin, byte[], int,
+   * Cursor)}, docs/adr/0026).
    */
   public Stripped stripped(long timestampNanos) {
     switch (record) {
